@@ -1,0 +1,78 @@
+"""Parley: a real-time chat server."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, load_config
+
+__version__ = "0.1.0"
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, commands."""
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.from_object(config or load_config())
+    app.config["STARTED_AT"] = time.time()
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from app import log, metrics
+
+    log.init_app(app)
+    metrics.init_app(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from app import concurrency, models  # noqa: F401 - models registers the tables
+    from app.auth.tokens import register_jwt_callbacks
+    from app.extensions import api, db, jwt, limiter, migrate, socketio
+
+    concurrency.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db)
+    jwt.init_app(app)
+    register_jwt_callbacks()
+    limiter.init_app(app)
+    api.init_app(app)
+    cors = app.config["CORS_ORIGINS"]
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins="*" if cors == ["*"] else (cors or None),
+        max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth import bp as auth_bp
+    from app.extensions import api
+    from app.ops import bp as ops_bp
+    from app.users import bp as users_bp
+
+    for bp in (auth_bp, users_bp, ops_bp):
+        api.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app import cli
+
+    cli.init_app(app)

@@ -1,0 +1,137 @@
+"""Account rules: registration, login, password changes, logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app import realtime
+from app.auth.passwords import check_password, hash_password
+from app.auth.tokens import decode_refresh_token, issue_tokens, revoke_token
+from app.errors import ApiError, conflict, validation_error
+from app.extensions import db
+from app.models import User
+from app.models.types import utcnow
+
+
+def find_clash(
+    username: str | None, email: str | None, exclude_id: int | None = None
+) -> str | None:
+    """The field ('username' or 'email') another account already holds, if any."""
+    for field, value in (("username", username), ("email", email)):
+        if value is None:
+            continue
+        query = select(User.id).where(func.lower(getattr(User, field)) == value.lower())
+        if exclude_id is not None:
+            query = query.where(User.id != exclude_id)
+        if db.session.execute(query).first() is not None:
+            return field
+    return None
+
+
+def raise_clash(field: str) -> None:
+    raise conflict(field, f"That {field} is already taken.")
+
+
+def commit_unique(user: User, username: str | None, email: str | None) -> None:
+    """Commit, turning a lost race on the unique indexes into a named 409."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise_clash(find_clash(username, email, exclude_id=user.id) or "username")
+
+
+def register_user(data: dict[str, Any], role: str = "user") -> User:
+    clash = find_clash(data["username"], data["email"])
+    if clash:
+        raise_clash(clash)
+    user = User(
+        username=data["username"],
+        email=data["email"],
+        password_hash=hash_password(data["password"]),
+        display_name=data.get("display_name") or data["username"],
+        bio=data.get("bio", ""),
+        role=role,
+        last_seen_at=utcnow(),
+    )
+    db.session.add(user)
+    commit_unique(user, data["username"], data["email"])
+    return user
+
+
+def authenticate(login: str, password: str) -> User:
+    """The account matching login and password, or invalid_credentials.
+
+    Unknown users cost one bcrypt check like known ones, so the two answers
+    cannot be told apart by timing.
+    """
+    lowered = login.lower()
+    user = db.session.execute(
+        select(User).where(or_(func.lower(User.username) == lowered, User.email == lowered))
+    ).scalar_one_or_none()
+    if not check_password(password, user.password_hash if user else None) or user is None:
+        raise ApiError("invalid_credentials")
+    if not user.active:
+        raise ApiError("account_disabled")
+    user.last_seen_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def verify_password(user: User, password: str, field: str) -> None:
+    if not check_password(password, user.password_hash):
+        raise ApiError(
+            "invalid_credentials",
+            "The password is wrong.",
+            fields={field: ["is wrong"]},
+        )
+
+
+def change_password(user: User, old_password: str, new_password: str) -> tuple[str, str]:
+    """Set a new password; every earlier token stops working. Returns fresh tokens."""
+    verify_password(user, old_password, "old_password")
+    user.password_hash = hash_password(new_password)
+    revoke_all_tokens(user)
+    db.session.commit()
+    realtime.disconnect_user(user.id)
+    return issue_tokens(user)
+
+
+def revoke_all_tokens(user: User) -> None:
+    user.token_version += 1
+
+
+def logout(
+    user: User,
+    access_payload: dict[str, Any],
+    *,
+    body_refresh_token: str | None = None,
+    cookie_refresh_token: str | None = None,
+) -> None:
+    """Revoke the access token and any refresh token presented with it.
+
+    A refresh token named in the body must be the caller's; a stale refresh
+    cookie is ignored, since the cookies are cleared anyway.
+    """
+    payloads = [access_payload]
+    if body_refresh_token:
+        refresh_payload = decode_refresh_token(body_refresh_token, user.id)
+        if refresh_payload is None:
+            raise validation_error("refresh_token", "is not your refresh token")
+        payloads.append(refresh_payload)
+    if cookie_refresh_token:
+        refresh_payload = decode_refresh_token(cookie_refresh_token, user.id)
+        if refresh_payload is not None:
+            payloads.append(refresh_payload)
+    for payload in payloads:
+        revoke_token(payload)
+    db.session.commit()
+    realtime.disconnect_token(access_payload["jti"])
+
+
+def touch_last_seen(user: User) -> None:
+    user.last_seen_at = utcnow()
+    db.session.commit()

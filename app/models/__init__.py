@@ -1,0 +1,23 @@
+"""The database models; importing this package registers every table."""
+
+import sqlite3
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.models.token import RevokedToken
+from app.models.user import ROLES, User
+
+__all__ = ["ROLES", "RevokedToken", "User"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    # SQLite leaves foreign keys (and so ON DELETE rules) off unless asked;
+    # WAL and a busy timeout let the server's readers and writer overlap.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,38 @@
+"""Production entry point: `python wsgi.py` serves REST and Socket.IO.
+
+Monkey-patching must happen before anything else is imported, so that
+sockets, threads and psycopg2 all cooperate with the event loop. `os` is
+already loaded by the interpreter itself, so reading the mode is safe.
+"""
+
+import os
+
+ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import argparse  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import socketio  # noqa: E402
+
+app = create_app()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the Parley server.")
+    parser.add_argument("--host", default=app.config["HOST"])
+    parser.add_argument("--port", type=int, default=app.config["PORT"])
+    args = parser.parse_args()
+    app.logger.info("Parley listening on http://%s:%s (%s)", args.host, args.port, ASYNC_MODE)
+    socketio.run(app, host=args.host, port=args.port, log_output=False)
+
+
+if __name__ == "__main__":
+    main()
