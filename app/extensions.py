@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import flask_smorest
+from flask import current_app
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,6 +37,10 @@ class Api(flask_smorest.Api):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 jwt = JWTManager()
-limiter = Limiter(key_func=get_remote_address)
+# The default budget is read per request, so each app's configuration counts.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]],
+)
 api = Api()
 socketio = SocketIO()

@@ -24,13 +24,26 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class StdoutHandler(logging.StreamHandler):
+    """Writes to whatever sys.stdout is at the time of each record."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        return None
+
+
 def make_handler(log_format: str) -> logging.Handler:
-    handler = logging.StreamHandler(sys.stdout)
+    handler = StdoutHandler()
     if log_format == "json":
         handler.setFormatter(
             JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                "%(levelname)s %(name)s %(message)s %(request_id)s",
+                rename_fields={"levelname": "level", "name": "logger"},
+                timestamp="time",
             )
         )
     else:

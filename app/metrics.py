@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 from app.errors import ApiError
+from app.extensions import limiter
 
 HTTP_REQUESTS = Counter(
     "parley_http_requests_total",
@@ -40,6 +41,7 @@ MESSAGES_STORED = Counter(
 )
 
 bp = Blueprint("metrics", __name__)
+limiter.exempt(bp)
 
 
 @bp.route("/metrics")

@@ -87,14 +87,15 @@ def _empty_tables() -> None:
 
 @pytest.fixture
 def app(database_url: str, request: pytest.FixtureRequest) -> Iterator[Flask]:
-    settings: dict[str, Any] = {}
+    settings: dict[str, Any] = {"SQLALCHEMY_DATABASE_URI": database_url}
     for marker in reversed(list(request.node.iter_markers("config"))):
         settings.update(marker.kwargs)
-    app = create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, **settings))
+    app = create_app(TestingConfig(**settings))
     yield app
     with app.app_context():
         db.session.remove()
-        _empty_tables()
+        if app.config["SQLALCHEMY_DATABASE_URI"] == database_url:
+            _empty_tables()
         db.engine.dispose()
     presence.backend().clear()
 

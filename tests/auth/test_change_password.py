@@ -16,7 +16,9 @@ def test_change_password_returns_working_tokens(client, user, tokens_for):
     assert response.status_code == 200
     body = response.get_json()
     assert client.get("/api/users/me", headers=bearer(body["access_token"])).status_code == 200
-    assert client.post("/api/auth/refresh", headers=bearer(body["refresh_token"])).status_code == 200
+    assert (
+        client.post("/api/auth/refresh", headers=bearer(body["refresh_token"])).status_code == 200
+    )
 
 
 def test_earlier_tokens_stop_working_even_within_the_same_second(client, user, tokens_for):

@@ -56,7 +56,9 @@ def test_cookie_write_with_wrong_csrf_header_is_unauthorized(client):
 def test_cookie_write_with_matching_csrf_header_succeeds(client):
     register(client)
     response = client.patch(
-        "/api/users/me", json={"bio": "hi"}, headers={"X-CSRF-TOKEN": cookie(client, "csrf_access_token")}
+        "/api/users/me",
+        json={"bio": "hi"},
+        headers={"X-CSRF-TOKEN": cookie(client, "csrf_access_token")},
     )
     assert response.status_code == 200
     assert response.get_json()["bio"] == "hi"

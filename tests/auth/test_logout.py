@@ -34,7 +34,9 @@ def test_logout_revokes_the_refresh_cookie(client):
     body = register(client).get_json()
     csrf = cookie(client, "csrf_access_token")
     assert client.post("/api/auth/logout", headers={"X-CSRF-TOKEN": csrf}).status_code == 204
-    assert client.post("/api/auth/refresh", headers=bearer(body["refresh_token"])).status_code == 401
+    assert (
+        client.post("/api/auth/refresh", headers=bearer(body["refresh_token"])).status_code == 401
+    )
 
 
 def test_logout_clears_the_cookies(client):

@@ -48,7 +48,9 @@ def test_garbage_token_is_unauthorized(client):
 
 def test_token_signed_with_another_key_is_unauthorized(client, user):
     forged = pyjwt.encode(
-        {"sub": str(user.id), "type": "access", "jti": "x", "ver": 0}, "another-key-of-at-least-thirty-two-bytes", algorithm="HS256"
+        {"sub": str(user.id), "type": "access", "jti": "x", "ver": 0},
+        "another-key-of-at-least-thirty-two-bytes",
+        algorithm="HS256",
     )
     response = client.get("/api/users/me", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401

@@ -2,7 +2,9 @@ import pytest
 
 
 def test_admin_changes_a_role(client, user, admin_headers):
-    response = client.patch(f"/api/users/{user.id}", headers=admin_headers, json={"role": "moderator"})
+    response = client.patch(
+        f"/api/users/{user.id}", headers=admin_headers, json={"role": "moderator"}
+    )
     assert response.status_code == 200
     assert response.get_json()["role"] == "moderator"
     assert "email" in response.get_json()

@@ -98,7 +98,9 @@ def test_failed_update_changes_nothing(client, user_headers):
 
 
 def test_delete_account(app, client, user, user_headers):
-    response = client.delete("/api/users/me", headers=user_headers, json={"password": user.password})
+    response = client.delete(
+        "/api/users/me", headers=user_headers, json={"password": user.password}
+    )
     assert response.status_code == 204
     with app.app_context():
         assert db.session.get(User, user.id) is None

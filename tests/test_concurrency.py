@@ -1,0 +1,14 @@
+import threading
+
+from app import concurrency
+
+
+def test_blocking_work_runs_in_a_native_thread_under_eventlet(monkeypatch):
+    monkeypatch.setattr(concurrency, "_mode", "eventlet")
+    worker = concurrency.run_blocking(threading.get_ident)
+    assert worker != threading.get_ident()
+
+
+def test_blocking_work_runs_inline_under_threading(monkeypatch):
+    monkeypatch.setattr(concurrency, "_mode", "threading")
+    assert concurrency.run_blocking(threading.get_ident) == threading.get_ident()
