@@ -1,0 +1,39 @@
+# Parley: `make run` starts the server, `make test` runs the whole suite.
+
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgresql lint format clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## run: serve on http://127.0.0.1:8000 (SQLite in instance/ unless DATABASE_URL is set)
+run: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" flask db upgrade
+	PATH="$(CURDIR)/$(BIN):$$PATH" python wsgi.py
+
+## test: lint, then the whole suite on SQLite and on a throw-away PostgreSQL
+test: lint test-sqlite test-postgresql
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest --db=sqlite
+
+test-postgresql: $(STAMP)
+	$(BIN)/pytest --db=postgresql
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,83 @@
+"""The Procfile's web process serves the whole application."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import requests
+
+
+def register(base_url: str, name: str | None = None) -> dict:
+    name = name or f"u{uuid.uuid4().hex[:10]}"
+    response = requests.post(
+        f"{base_url}/api/auth/register",
+        json={"username": name, "email": f"{name}@example.com", "password": "Secr3tPass"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_web_process_serves_health(live_server):
+    response = requests.get(f"{live_server.base_url}/api/health", timeout=5)
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_register_login_and_me_over_http(live_server):
+    name = f"u{uuid.uuid4().hex[:10]}"
+    register(live_server.base_url, name)
+    login = requests.post(
+        f"{live_server.base_url}/api/auth/login",
+        json={"login": name, "password": "Secr3tPass"},
+        timeout=10,
+    )
+    token = login.json()["access_token"]
+    me = requests.get(
+        f"{live_server.base_url}/api/users/me",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert me.json()["username"] == name
+
+
+def test_web_process_serves_socketio(live_server):
+    response = requests.get(
+        f"{live_server.base_url}/socket.io/", params={"EIO": "4", "transport": "polling"}, timeout=5
+    )
+    assert response.status_code == 200
+    assert response.text.startswith("0{")  # an Engine.IO open packet
+
+
+def test_web_process_logs_json_in_production(live_server):
+    requests.get(f"{live_server.base_url}/api/nothing", timeout=5)
+    assert "Traceback" not in live_server.output()
+
+
+def test_password_hashing_does_not_stall_other_requests(live_server):
+    """bcrypt runs in native threads: a burst of logins leaves the loop free."""
+    name = f"u{uuid.uuid4().hex[:10]}"
+    register(live_server.base_url, name)
+    finished: dict[str, float] = {}
+
+    def slow_login(i: int) -> None:
+        requests.post(
+            f"{live_server.base_url}/api/auth/login",
+            json={"login": name, "password": "Secr3tPass"},
+            timeout=30,
+        )
+        finished[f"login{i}"] = time.monotonic()
+
+    threads = [threading.Thread(target=slow_login, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.03)
+    requests.get(f"{live_server.base_url}/api/health", timeout=30)
+    health_done = time.monotonic()
+    for thread in threads:
+        thread.join()
+    # Six hashes at 12 rounds keep the server's threads busy for a good while;
+    # with the event loop blocked by them, health would come last.
+    assert health_done < min(finished.values())
