@@ -1,14 +1,17 @@
 """Production entry point: `python wsgi.py` serves REST and Socket.IO.
 
 Monkey-patching must happen before anything else is imported, so that
-sockets, threads and psycopg2 all cooperate with the event loop. `os` is
-already loaded by the interpreter itself, so reading the mode is safe.
+sockets, threads and psycopg2 all cooperate with the event loop. `os` and
+`warnings` are loaded by the interpreter itself before any script runs.
 """
 
 import os
+import warnings
 
 ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
 if ASYNC_MODE == "eventlet":
+    # eventlet announces its maintenance-only status on import; it is our choice.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
 
     eventlet.monkey_patch()

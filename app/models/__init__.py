@@ -5,10 +5,24 @@ import sqlite3
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.models.chat_code import ChatCode
+from app.models.message import Message
+from app.models.room import MEMBER_ROLES, ROOM_KINDS, Membership, Room, direct_key
 from app.models.token import RevokedToken
 from app.models.user import ROLES, User
 
-__all__ = ["ROLES", "RevokedToken", "User"]
+__all__ = [
+    "MEMBER_ROLES",
+    "ROLES",
+    "ROOM_KINDS",
+    "ChatCode",
+    "Membership",
+    "Message",
+    "RevokedToken",
+    "Room",
+    "User",
+    "direct_key",
+]
 
 
 @event.listens_for(Engine, "connect")

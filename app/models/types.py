@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+# Message ids: 64-bit on PostgreSQL; on SQLite only INTEGER PRIMARY KEY
+# autoincrements without ever reusing an id.
+MessageId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:

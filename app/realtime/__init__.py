@@ -55,3 +55,22 @@ def disconnect_user(user_id: int) -> None:
 
 def disconnect_token(jti: str) -> None:
     disconnect_channel(token_room(jti))
+
+
+def subscribe_user(user_id: int, room_id: int) -> None:
+    """Put every socket of the user into the room's channel."""
+    server = _server()
+    for sid in _local_sids(user_room(user_id)):
+        server.enter_room(sid, room_channel(room_id), namespace=NAMESPACE)
+
+
+def unsubscribe_user(user_id: int, room_id: int) -> None:
+    server = _server()
+    for sid in _local_sids(user_room(user_id)):
+        server.leave_room(sid, room_channel(room_id), namespace=NAMESPACE)
+
+
+def close_room(room_id: int) -> None:
+    server = _server()
+    if server is not None:
+        server.close_room(room_channel(room_id), namespace=NAMESPACE)

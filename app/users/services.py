@@ -18,7 +18,9 @@ from app.errors import ApiError, conflict, not_found, validation_error
 from app.extensions import db
 from app.models import ROLES, User
 from app.pagination import Page, keyset_page
-from app.realtime import presence
+from app.realtime import events, presence
+from app.rooms.services import forget_user
+from app.users.schemas import UserPublicSchema
 
 PROFILE_FIELDS = ("display_name", "bio")
 IDENTITY_FIELDS = ("username", "email")
@@ -68,9 +70,13 @@ def delete_account(user: User, password: str) -> None:
 def remove_user(user: User) -> None:
     """Delete an account; its messages stay, with no sender."""
     user_id = user.id
+    rooms_left = forget_user(user)
+    public_form = UserPublicSchema().dump(user)
     db.session.delete(user)
     db.session.commit()
     realtime.disconnect_user(user_id)
+    for room_id in rooms_left:
+        events.user_left_payload(room_id, public_form)
 
 
 def admin_update_user(admin: User, user: User, changes: dict[str, Any]) -> User:

@@ -1,0 +1,178 @@
+"""Message rules: history, sending, editing, deleting, read markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import ApiError, conflict, not_found, validation_error
+from app.extensions import db
+from app.messages.ordering import room_send_lock
+from app.metrics import MESSAGES_STORED
+from app.models import Membership, Message, Room, User
+from app.models.types import utcnow
+from app.realtime import events
+from app.rooms.access import can_see, get_membership, member_room, visible_room
+from app.rooms.views import unread_counts
+
+
+@dataclass
+class History:
+    messages: list[Message]
+    has_more: bool
+    next_cursor: int | None
+
+
+def history(
+    user: User,
+    room_id: int,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> History:
+    """One page of a room's messages, oldest first, by keyset on (room_id, id).
+
+    No cursor: the newest page, continuing back. `before`: the page just older,
+    continuing back. `after`: the page just newer, continuing forward.
+    """
+    visible_room(user, room_id)
+    query = select(Message).where(Message.room_id == room_id)
+    if after is not None:
+        rows = list(
+            db.session.scalars(
+                query.where(Message.id > after).order_by(Message.id).limit(limit + 1)
+            )
+        )
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        return History(rows, has_more, rows[-1].id if has_more else None)
+    if before is not None:
+        query = query.where(Message.id < before)
+    rows = list(db.session.scalars(query.order_by(Message.id.desc()).limit(limit + 1)))
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    rows.reverse()
+    return History(rows, has_more, rows[0].id if has_more else None)
+
+
+def _advance(column: Any, value: int) -> Any:
+    """column := greatest(column, value), in SQL, so concurrent writers never move it back."""
+    return case((column < value, value), else_=column)
+
+
+def _existing_send(user: User, client_id: str, room_id: int) -> Message | None:
+    existing = db.session.scalars(
+        select(Message).where(Message.sender_id == user.id, Message.client_id == client_id)
+    ).first()
+    if existing is not None and existing.room_id != room_id:
+        raise conflict(
+            "client_id", "That client_id was already used for a message in another room."
+        )
+    return existing
+
+
+def post_message(
+    user: User,
+    room_id: int,
+    content: str,
+    client_id: str | None = None,
+    origin_sid: str | None = None,
+) -> tuple[Message, bool]:
+    """Store a message, then broadcast it. Returns the message and whether it is new.
+
+    A repeat of a client_id returns the original and stores nothing.
+    """
+    member_room(user, room_id)
+    if client_id:
+        existing = _existing_send(user, client_id, room_id)
+        if existing is not None:
+            return existing, False
+    with room_send_lock(room_id):
+        message = Message(room_id=room_id, sender_id=user.id, content=content, client_id=client_id)
+        db.session.add(message)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # A concurrent retry with the same client_id committed first.
+            db.session.rollback()
+            existing = _existing_send(user, client_id, room_id) if client_id else None
+            if existing is None:
+                raise
+            return existing, False
+        db.session.execute(
+            update(Room)
+            .where(Room.id == room_id)
+            .values(last_message_id=_advance(Room.last_message_id, message.id))
+        )
+        db.session.execute(
+            update(Membership)
+            .where(Membership.room_id == room_id, Membership.user_id == user.id)
+            .values(last_read_id=_advance(Membership.last_read_id, message.id))
+        )
+        db.session.commit()
+        MESSAGES_STORED.inc()
+        events.message_created(message, skip_sid=origin_sid)
+    return message, True
+
+
+def _own_message(user: User, message_id: int) -> tuple[Message, Any]:
+    message = db.session.get(Message, message_id)
+    if message is None:
+        raise not_found("message")
+    room = db.session.get(Room, message.room_id)
+    membership = get_membership(room.id, user.id)
+    if not can_see(user, room, membership):
+        raise not_found("message")
+    return message, membership
+
+
+def edit_message(user: User, message_id: int, content: str) -> Message:
+    message, _membership = _own_message(user, message_id)
+    if message.sender_id != user.id:
+        raise ApiError("forbidden", "Only the author may edit a message.")
+    if message.deleted:
+        raise conflict(None, "A deleted message cannot be edited.")
+    message.content = content
+    message.edited_at = utcnow()
+    db.session.commit()
+    events.message_edited(message)
+    return message
+
+
+def delete_message(user: User, message_id: int) -> None:
+    """Tombstone a message: its text is erased, its place in history stays."""
+    message, membership = _own_message(user, message_id)
+    allowed = (
+        message.sender_id == user.id
+        or (membership is not None and membership.can_manage)
+        or user.is_moderator
+    )
+    if not allowed:
+        raise ApiError("forbidden", "You may not delete this message.")
+    if message.deleted:
+        return
+    message.deleted = True
+    message.content = ""
+    db.session.commit()
+    events.message_deleted(message)
+
+
+def mark_read(user: User, room_id: int, message_id: int) -> int:
+    """Move the caller's read marker forward (never back); returns the unread count."""
+    member_room(user, room_id)
+    in_room = db.session.execute(
+        select(Message.id).where(Message.id == message_id, Message.room_id == room_id)
+    ).first()
+    if in_room is None:
+        raise validation_error("message_id", "is not a message of this room")
+    db.session.execute(
+        update(Membership)
+        .where(Membership.room_id == room_id, Membership.user_id == user.id)
+        .values(last_read_id=_advance(Membership.last_read_id, message_id))
+    )
+    db.session.commit()
+    return unread_counts([room_id], [user.id]).get((room_id, user.id), 0)

@@ -1,0 +1,92 @@
+"""Every broadcast the contract names, in one place.
+
+Services call these after they commit, whether the write came over REST or
+Socket.IO, so both paths emit the same events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app import realtime
+from app.messages.schemas import MessageSchema
+from app.models import Message, Room, User
+from app.rooms.views import render_room, room_views
+from app.users.schemas import UserPublicSchema
+
+MESSAGE = MessageSchema()
+USER = UserPublicSchema()
+
+
+def message_payload(message: Message) -> dict:
+    return MESSAGE.dump(message)
+
+
+def message_created(
+    message: Message, payload: dict | None = None, skip_sid: str | None = None
+) -> None:
+    realtime.emit(
+        "message",
+        payload or message_payload(message),
+        to=realtime.room_channel(message.room_id),
+        skip_sid=skip_sid,
+    )
+
+
+def message_edited(message: Message) -> None:
+    realtime.emit(
+        "message_edited", message_payload(message), to=realtime.room_channel(message.room_id)
+    )
+
+
+def message_deleted(message: Message) -> None:
+    realtime.emit(
+        "message_deleted",
+        {"id": message.id, "room_id": message.room_id},
+        to=realtime.room_channel(message.room_id),
+    )
+
+
+def user_joined(room_id: int, user: User) -> None:
+    realtime.emit(
+        "user_joined",
+        {"room_id": room_id, "user": USER.dump(user)},
+        to=realtime.room_channel(room_id),
+    )
+
+
+def user_left(room_id: int, user: User) -> None:
+    user_left_payload(room_id, USER.dump(user))
+
+
+def user_left_payload(room_id: int, user: dict) -> None:
+    """user_left for a user already rendered (a deleted account has no row left)."""
+    realtime.emit(
+        "user_left", {"room_id": room_id, "user": user}, to=realtime.room_channel(room_id)
+    )
+
+
+def room_updated(room: Room, member_ids: Iterable[int]) -> None:
+    """Each member gets the room as they see it (their role, their unread count)."""
+    for user_id, views in room_views([room], member_ids).items():
+        realtime.emit("room_updated", views[0], to=realtime.user_room(user_id))
+
+
+def room_added(room: Room, user_ids: Iterable[int]) -> None:
+    """Subscribe the users' sockets first, so nothing sent next is missed."""
+    for user_id in user_ids:
+        realtime.subscribe_user(user_id, room.id)
+        realtime.emit("room_added", render_room(room, user_id), to=realtime.user_room(user_id))
+
+
+def room_removed(room_id: int, user_ids: Iterable[int], reason: str) -> None:
+    for user_id in user_ids:
+        realtime.unsubscribe_user(user_id, room_id)
+        realtime.emit(
+            "room_removed", {"room_id": room_id, "reason": reason}, to=realtime.user_room(user_id)
+        )
+
+
+def room_deleted(room_id: int, member_ids: Iterable[int]) -> None:
+    room_removed(room_id, member_ids, "deleted")
+    realtime.close_room(room_id)
