@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import ApiError, conflict, not_found, validation_error
@@ -61,7 +61,7 @@ def history(
 
 def _advance(column: Any, value: int) -> Any:
     """column := greatest(column, value), in SQL, so concurrent writers never move it back."""
-    return case((column < value, value), else_=column)
+    return case((func.coalesce(column, 0) < value, value), else_=column)
 
 
 def _existing_send(user: User, client_id: str, room_id: int) -> Message | None:

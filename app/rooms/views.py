@@ -25,7 +25,7 @@ def _member_counts(room_ids: list[int]) -> dict[int, int]:
         .where(Membership.room_id.in_(room_ids))
         .group_by(Membership.room_id)
     )
-    return dict(rows.tuples().all())
+    return {room_id: count for room_id, count in rows}
 
 
 def _memberships(room_ids: list[int], user_ids: Iterable[int]) -> dict[tuple[int, int], Membership]:
@@ -73,7 +73,7 @@ def _direct_members(rooms: list[Room]) -> dict[int, list[User]]:
             .where(Membership.room_id.in_(direct_ids))
             .order_by(Membership.room_id, User.id)
         )
-        for room_id, user in rows.tuples():
+        for room_id, user in rows:
             members[room_id].append(user)
     return members
 

@@ -86,3 +86,92 @@ def register(client: FlaskClient, **overrides: Any) -> Any:
 def cookie(client: FlaskClient, name: str) -> str | None:
     found = client.get_cookie(name, path="/") or client.get_cookie(name, path="/api/auth")
     return found.value if found else None
+
+
+class UserClient:
+    """The test client, speaking as one user (Bearer token)."""
+
+    def __init__(self, client: FlaskClient, user: UserInfo, headers: dict[str, str]):
+        self.client = client
+        self.user = user
+        self.headers = headers
+
+    def _call(self, method: str, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.client.open(path, method=method, json=json, headers=self.headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self._call("GET", path, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self._call("POST", path, json, **kwargs)
+
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self._call("PATCH", path, json, **kwargs)
+
+    def delete(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self._call("DELETE", path, json, **kwargs)
+
+    def create_room(self, name: str = "general", kind: str = "public", **fields: Any) -> dict:
+        response = self.post("/api/rooms", {"name": name, "kind": kind, **fields})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def send(self, room_id: int, content: str = "hello", **fields: Any) -> dict:
+        response = self.post(f"/api/rooms/{room_id}/messages", {"content": content, **fields})
+        assert response.status_code in (200, 201), response.get_json()
+        return response.get_json()
+
+
+@pytest.fixture
+def as_user(client: FlaskClient, headers_for: Callable[[UserInfo], dict]) -> Callable[..., UserClient]:
+    def speak_as(user: UserInfo) -> UserClient:
+        return UserClient(client, user, headers_for(user))
+
+    return speak_as
+
+
+@pytest.fixture
+def ada(user: UserInfo, as_user: Callable[..., UserClient]) -> UserClient:
+    return as_user(user)
+
+
+@pytest.fixture
+def bob(make_user: MakeUser, as_user: Callable[..., UserClient]) -> UserClient:
+    return as_user(make_user(username="bob", display_name="Bob"))
+
+
+@pytest.fixture
+def eve(make_user: MakeUser, as_user: Callable[..., UserClient]) -> UserClient:
+    return as_user(make_user(username="eve", display_name="Eve"))
+
+
+@pytest.fixture
+def staff(make_user: MakeUser, as_user: Callable[..., UserClient]) -> UserClient:
+    return as_user(make_user(username="mod", role="moderator"))
+
+
+@pytest.fixture
+def root(admin: UserInfo, as_user: Callable[..., UserClient]) -> UserClient:
+    return as_user(admin)
+
+
+@dataclass
+class Emitted:
+    event: str
+    payload: Any
+    to: str
+    skip_sid: str | None
+
+
+@pytest.fixture
+def emitted(monkeypatch: pytest.MonkeyPatch) -> list[Emitted]:
+    """Records what the services hand to the real-time layer."""
+    from app import realtime
+
+    calls: list[Emitted] = []
+    monkeypatch.setattr(
+        realtime,
+        "emit",
+        lambda event, payload, *, to, skip_sid=None: calls.append(Emitted(event, payload, to, skip_sid)),
+    )
+    return calls
