@@ -75,10 +75,10 @@ def get_room(user: User, room_id: int) -> Room:
 
 def update_room(user: User, room_id: int, changes: dict[str, Any]) -> Room:
     access = visible_room(user, room_id)
-    require_manager(user, access)
     room = access.room
     if room.is_direct:
         raise conflict(None, "Direct conversations have no name, description or kind to change.")
+    require_manager(user, access)
     if "name" in changes and _name_taken(changes["name"], exclude_id=room.id):
         raise conflict("name", "A room with that name exists.")
     for field in ("name", "description", "kind"):
@@ -188,9 +188,9 @@ def list_members(user: User, room_id: int, args: dict[str, Any]) -> dict[str, An
 
 def add_member(user: User, room_id: int, new_user_id: int) -> Membership:
     access = visible_room(user, room_id)
-    require_manager(user, access)
     if access.room.is_direct:
         raise conflict(None, "Direct conversations have exactly two members.")
+    require_manager(user, access)
     new_user = db.session.get(User, new_user_id)
     if new_user is None or not new_user.active:
         raise not_found("user")
@@ -229,9 +229,9 @@ def remove_member(user: User, room_id: int, target_id: int) -> None:
         leave_room(user, room_id)
         return
     access = visible_room(user, room_id)
-    require_manager(user, access, staff=True)
     if access.room.is_direct:
         raise conflict(None, "Direct conversations have exactly two members.")
+    require_manager(user, access, staff=True)
     member = db.session.get(Membership, (room_id, target_id))
     if member is None:
         raise not_found("member")

@@ -14,7 +14,9 @@ def test_owner_renames_the_room(ada, room):
 
 
 def test_owner_switches_public_to_private(ada, room):
-    assert ada.patch(f"/api/rooms/{room['id']}", {"kind": "private"}).get_json()["kind"] == "private"
+    assert (
+        ada.patch(f"/api/rooms/{room['id']}", {"kind": "private"}).get_json()["kind"] == "private"
+    )
 
 
 def test_kind_cannot_become_direct(ada, room):

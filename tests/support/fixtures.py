@@ -123,7 +123,9 @@ class UserClient:
 
 
 @pytest.fixture
-def as_user(client: FlaskClient, headers_for: Callable[[UserInfo], dict]) -> Callable[..., UserClient]:
+def as_user(
+    client: FlaskClient, headers_for: Callable[[UserInfo], dict]
+) -> Callable[..., UserClient]:
     def speak_as(user: UserInfo) -> UserClient:
         return UserClient(client, user, headers_for(user))
 
@@ -172,6 +174,8 @@ def emitted(monkeypatch: pytest.MonkeyPatch) -> list[Emitted]:
     monkeypatch.setattr(
         realtime,
         "emit",
-        lambda event, payload, *, to, skip_sid=None: calls.append(Emitted(event, payload, to, skip_sid)),
+        lambda event, payload, *, to, skip_sid=None: calls.append(
+            Emitted(event, payload, to, skip_sid)
+        ),
     )
     return calls
