@@ -57,13 +57,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.auth import bp as auth_bp
-    from app.conversations import bp as conversations_bp
+    from app.auth.routes import bp as auth_bp
+    from app.conversations.routes import bp as conversations_bp
     from app.extensions import api
-    from app.messages import bp as messages_bp
-    from app.ops import bp as ops_bp
-    from app.rooms import bp as rooms_bp
-    from app.users import bp as users_bp
+    from app.messages.routes import bp as messages_bp
+    from app.ops.routes import bp as ops_bp
+    from app.rooms.routes import bp as rooms_bp
+    from app.users.routes import bp as users_bp
 
     for bp in (auth_bp, users_bp, rooms_bp, messages_bp, conversations_bp, ops_bp):
         api.register_blueprint(bp)

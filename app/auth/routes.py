@@ -8,7 +8,7 @@ from flask import Response, current_app, jsonify, request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_jwt_extended.config import config as jwt_config
 
-from app.auth import bp, services
+from app.auth import services
 from app.auth.schemas import (
     AccessTokenSchema,
     AuthResponseSchema,
@@ -22,6 +22,9 @@ from app.auth.tokens import clear_auth_cookies, issue_access_token, issue_tokens
 from app.extensions import limiter
 from app.models import User
 from app.ratelimit import login_name_key
+from app.rest import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Accounts and tokens")
 
 
 def auth_limits(view: Any) -> Any:

@@ -7,13 +7,16 @@ from typing import Any
 from flask import Response, current_app, jsonify
 from flask_jwt_extended import current_user, jwt_required
 
-from app.conversations import bp, services
+from app.conversations import services
 from app.conversations.schemas import ChatCodeListSchema, ChatCodeSchema, StartConversationArgs
 from app.extensions import limiter
 from app.models import ChatCode
 from app.ratelimit import user_key
+from app.rest import Blueprint
 from app.rooms.schemas import RoomSchema
 from app.rooms.views import render_room
+
+bp = Blueprint("conversations", __name__, url_prefix="/api", description="Direct conversations")
 
 
 @bp.route("/chat-codes", methods=["POST"])

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 from flask_jwt_extended import current_user, jwt_required
 
-from app.messages import bp, services
+from app.messages import services
 from app.messages.schemas import (
     EditMessageArgs,
     HistoryArgs,
@@ -16,6 +16,9 @@ from app.messages.schemas import (
     MessageSchema,
     PostMessageArgs,
 )
+from app.rest import Blueprint
+
+bp = Blueprint("messages", __name__, url_prefix="/api", description="Messages")
 
 MESSAGE = MessageSchema()
 

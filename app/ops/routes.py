@@ -7,9 +7,14 @@ from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
 
-from app.ops import bp
+from app.extensions import limiter
 from app.ops.health import health_report
 from app.ops.schemas import HealthSchema
+from app.rest import Blueprint
+
+bp = Blueprint("operations", __name__, url_prefix="/api", description="Operations")
+# Probes from load balancers and monitors must never be throttled.
+limiter.exempt(bp)
 
 
 def caller_is_admin() -> bool:

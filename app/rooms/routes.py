@@ -7,7 +7,8 @@ from typing import Any
 from flask import Response, jsonify
 from flask_jwt_extended import current_user, jwt_required
 
-from app.rooms import bp, services
+from app.rest import Blueprint
+from app.rooms import services
 from app.rooms.schemas import (
     AddMemberArgs,
     CreateRoomArgs,
@@ -21,6 +22,8 @@ from app.rooms.schemas import (
 )
 from app.rooms.views import render_room, render_rooms
 from app.schemas import PageArgs
+
+bp = Blueprint("rooms", __name__, url_prefix="/api/rooms", description="Rooms and members")
 
 
 def room_response(room: Any, status: int = 200) -> Response:

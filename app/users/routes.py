@@ -9,7 +9,8 @@ from flask_jwt_extended import current_user, jwt_required
 
 from app.auth.decorators import admin_required
 from app.models import User
-from app.users import bp, services
+from app.rest import Blueprint
+from app.users import services
 from app.users.schemas import (
     AdminUserUpdateArgs,
     DeleteAccountArgs,
@@ -20,6 +21,8 @@ from app.users.schemas import (
     UserPrivateSchema,
     UserPublicSchema,
 )
+
+bp = Blueprint("users", __name__, url_prefix="/api/users", description="Users")
 
 PRIVATE = UserPrivateSchema()
 PUBLIC = UserPublicSchema()
