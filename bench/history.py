@@ -31,6 +31,7 @@ from config import TestingConfig
 from tests.support.postgres import PostgresServer
 
 BIG_ROOM = 1
+SMALL_ROOM = 2
 
 
 def fill(total: int, rooms: int, already: int) -> None:
@@ -77,14 +78,14 @@ def setup_rooms(rooms: int) -> User:
     return db.session.get(User, 1)
 
 
-def timed(user: User, repeat: int, **cursor: int) -> tuple[float, float]:
+def timed(user: User, repeat: int, room: int = BIG_ROOM, **cursor: int) -> tuple[float, float]:
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        page = history(user, BIG_ROOM, limit=50, **cursor)
+        page = history(user, room, limit=50, **cursor)
         samples.append((time.perf_counter() - started) * 1000)
         db.session.expunge_all()
-    assert len(page.messages) == 50
+    assert page.messages
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
@@ -102,18 +103,20 @@ def measure(user: User, repeat: int) -> dict[str, tuple[float, float]]:
         "start (after=first)": timed(user, repeat, after=first - 1),
         "middle (before=mid)": timed(user, repeat, before=middle),
         "end (newest page)": timed(user, repeat),
+        f"small room {SMALL_ROOM}, newest": timed(user, repeat, room=SMALL_ROOM),
         "_big_room_size": (count, 0),
         "_middle": (middle, 0),
     }
 
 
-def explain(middle: int) -> str:
+def explain(room: int, before: int) -> str:
+    """The plan of the query history() runs for a page before `before`."""
     rows = db.session.execute(
         text(
             "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM messages WHERE room_id = :r AND id < :b "
             "ORDER BY id DESC LIMIT 51"
         ),
-        {"r": BIG_ROOM, "b": middle},
+        {"r": room, "b": before},
     ).all()
     return "\n".join(f"    {row[0]}" for row in rows)
 
@@ -155,8 +158,11 @@ def main() -> None:
             print(f"big room holds {sizes} messages")
             small, big = (results[t]["middle (before=mid)"][0] for t in results)
             print(f"ratio middle page, {args.total:,} vs {args.small:,}: {big / small:.2f}")
-            print("\nquery plan, middle page at full size:")
-            print(explain(results[args.total]["_middle"][0]))
+            middle = results[args.total]["_middle"][0]
+            print("\nquery plan, big room, middle page at full size:")
+            print(explain(BIG_ROOM, middle))
+            print(f"\nquery plan, small room {SMALL_ROOM}, middle page at full size:")
+            print(explain(SMALL_ROOM, middle))
             db.session.remove()
             db.engine.dispose()
     finally:
