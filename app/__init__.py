@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from app import concurrency, models  # noqa: F401 - models registers the tables
     from app.auth.tokens import register_jwt_callbacks
     from app.extensions import api, db, jwt, limiter, migrate, socketio
+    from app.realtime.namespace import register_namespace
 
     concurrency.init_app(app)
     db.init_app(app)
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     register_jwt_callbacks()
     limiter.init_app(app)
     api.init_app(app)
+    register_namespace()
     cors = app.config["CORS_ORIGINS"]
     socketio.init_app(
         app,

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from app.realtime import presence
+from app.realtime.sockets import registry
 from config import TestingConfig
 from tests.support.postgres import PostgresServer
 
@@ -98,6 +99,7 @@ def app(database_url: str, request: pytest.FixtureRequest) -> Iterator[Flask]:
             _empty_tables()
         db.engine.dispose()
     presence.backend().clear()
+    registry.clear()
 
 
 @pytest.fixture

@@ -176,3 +176,20 @@ def mark_read(user: User, room_id: int, message_id: int) -> int:
     )
     db.session.commit()
     return unread_counts([room_id], [user.id]).get((room_id, user.id), 0)
+
+
+CATCH_UP_LIMIT = 500
+
+
+def catch_up(user: User, since: int, limit: int = CATCH_UP_LIMIT) -> tuple[list[Message], bool]:
+    """Messages of the user's rooms with an id above `since`, oldest first."""
+    mine = select(Membership.room_id).where(Membership.user_id == user.id)
+    rows = list(
+        db.session.scalars(
+            select(Message)
+            .where(Message.room_id.in_(mine), Message.id > since)
+            .order_by(Message.id)
+            .limit(limit + 1)
+        )
+    )
+    return rows[:limit], len(rows) > limit

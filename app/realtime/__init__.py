@@ -30,8 +30,8 @@ def _server() -> Any:
     return getattr(socketio, "server", None)
 
 
-def emit(event: str, payload: Any, *, to: str, skip_sid: str | None = None) -> None:
-    """Send an event to a channel (a room, a user's sockets, or one socket)."""
+def emit(event: str, payload: Any, *, to: str | list[str], skip_sid: str | None = None) -> None:
+    """Send an event to channels (rooms, a user's sockets, or one socket)."""
     if _server() is None:
         return
     socketio.emit(event, payload, to=to, namespace=NAMESPACE, skip_sid=skip_sid)

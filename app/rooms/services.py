@@ -19,6 +19,15 @@ def member_ids(room_id: int) -> list[int]:
     return list(db.session.scalars(select(Membership.user_id).where(Membership.room_id == room_id)))
 
 
+def room_ids_of(user_id: int) -> list[int]:
+    return list(db.session.scalars(select(Membership.room_id).where(Membership.user_id == user_id)))
+
+
+def rooms_of(user_id: int) -> list[Room]:
+    mine = select(Membership.room_id).where(Membership.user_id == user_id)
+    return list(db.session.scalars(select(Room).where(Room.id.in_(mine)).order_by(Room.id)))
+
+
 def _name_taken(name: str, exclude_id: int | None = None) -> bool:
     query = select(Room.id).where(func.lower(Room.name) == name.lower())
     if exclude_id is not None:

@@ -89,3 +89,15 @@ def test_last_member_leaving_a_public_room_keeps_it(ada, bob, room):
     ada.post(f"/api/rooms/{room['id']}/leave")
     body = bob.get(f"/api/rooms/{room['id']}").get_json()
     assert body["member_count"] == 0
+
+
+def test_deleted_owner_passes_ownership_on(ada, bob, room):
+    bob.post(f"/api/rooms/{room['id']}/join")
+    ada.delete("/api/users/me", {"password": ada.user.password})
+    assert bob.get(f"/api/rooms/{room['id']}").get_json()["my_role"] == "owner"
+
+
+def test_deleted_accounts_only_private_room_goes_with_it(ada, staff):
+    room = ada.create_room("secret", kind="private")
+    ada.delete("/api/users/me", {"password": ada.user.password})
+    assert staff.get(f"/api/rooms/{room['id']}").status_code == 404

@@ -1,0 +1,282 @@
+"""The /chat Socket.IO namespace: thin handlers over the shared services."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
+
+from app import realtime
+from app.errors import ApiError, flatten_webargs_messages
+from app.extensions import db, socketio
+from app.messages import services as messages
+from app.messages.schemas import MessageSchema
+from app.metrics import SOCKET_CONNECTIONS, SOCKET_EVENTS
+from app.models import User
+from app.models.types import utcnow
+from app.ratelimit import hit_socket_limit
+from app.realtime import presence, typing
+from app.realtime.schemas import (
+    ConnectAuth,
+    EditMessagePayload,
+    HistoryPayload,
+    MarkReadPayload,
+    MessageRef,
+    RoomRef,
+    SendMessagePayload,
+    TypingPayload,
+)
+from app.realtime.sockets import SocketIdentity, authenticate_socket, registry, still_valid
+from app.rooms import services as rooms
+from app.rooms.access import member_room
+from app.rooms.views import render_room, render_rooms
+from app.users.schemas import UserPrivateSchema, UserPublicSchema
+
+log = logging.getLogger(__name__)
+MESSAGE = MessageSchema()
+PUBLIC_USER = UserPublicSchema()
+PRIVATE_USER = UserPrivateSchema()
+
+Handler = Callable[[User, dict[str, Any]], dict[str, Any]]
+
+
+def error_ack(error: ApiError) -> dict[str, Any]:
+    return {"ok": False, **error.to_dict()}
+
+
+def _disconnect_later(sid: str) -> None:
+    """Disconnect once the refusing ack is on its way."""
+
+    def task() -> None:
+        socketio.sleep(0.05)
+        socketio.server.disconnect(sid, namespace=realtime.NAMESPACE)
+
+    socketio.start_background_task(task)
+
+
+def event(name: str, schema: type[ma.Schema]) -> Callable[[Handler], Callable[..., dict]]:
+    """Authorise, validate, run, and turn every outcome into an ack.
+
+    A bad payload is a validation_error ack and never drops the connection;
+    a revoked token is an unauthorized ack, then the socket is disconnected.
+    """
+
+    def decorate(handler: Handler) -> Callable[..., dict]:
+        loader = schema()
+
+        @functools.wraps(handler)
+        def on_event(self: Namespace, data: Any = None, *_extra: Any) -> dict[str, Any]:
+            SOCKET_EVENTS.labels(name).inc()
+            sid = request.sid
+            try:
+                user = current_socket_user(sid)
+                if not isinstance(data, dict):
+                    raise ApiError("validation_error", "The payload must be an object.")
+                try:
+                    args = loader.load(data)
+                except ma.ValidationError as exc:
+                    fields = (
+                        exc.messages
+                        if isinstance(exc.messages, dict)
+                        else {"_payload": exc.messages}
+                    )
+                    names = ", ".join(sorted(fields))
+                    raise ApiError(
+                        "validation_error", f"Invalid value for {names}.", fields=fields
+                    ) from exc
+                return {"ok": True, **handler(user, args)}
+            except ApiError as error:
+                db.session.rollback()
+                if error.error == "unauthorized":
+                    _disconnect_later(sid)
+                return error_ack(error)
+            except Exception:
+                db.session.rollback()
+                log.exception("socket event %s failed", name)
+                return error_ack(ApiError("internal_error"))
+
+        return on_event
+
+    return decorate
+
+
+def current_socket_user(sid: str) -> User:
+    identity = registry.get(sid)
+    user = still_valid(identity) if identity is not None else None
+    if user is None:
+        raise ApiError("unauthorized", "The session's token has been revoked.")
+    return user
+
+
+def session_payload(user: User, since: int | None) -> tuple[dict[str, Any], list]:
+    my_rooms = rooms.rooms_of(user.id)
+    payload: dict[str, Any] = {
+        "user": PRIVATE_USER.dump(user),
+        "rooms": render_rooms(my_rooms, user.id),
+    }
+    missed: list = []
+    if since is not None:
+        missed, has_more = messages.catch_up(user, since)
+        payload["catch_up"] = {"count": len(missed), "has_more": has_more}
+    return payload, missed
+
+
+def announce_presence(user: User, status: str) -> None:
+    room_ids = rooms.room_ids_of(user.id)
+    if room_ids:
+        realtime.emit(
+            "presence",
+            {"user": PUBLIC_USER.dump(user), "status": status},
+            to=[realtime.room_channel(room_id) for room_id in room_ids],
+        )
+
+
+def connect_since(auth: Any) -> int | None:
+    """auth.since, the largest message id the client has seen, if given."""
+    raw = auth.get("since") if isinstance(auth, dict) else None
+    try:
+        return ConnectAuth().load({"since": raw})["since"]
+    except ma.ValidationError as exc:
+        raise ApiError(
+            "validation_error",
+            "auth.since must be a message id.",
+            fields=flatten_webargs_messages({"auth": exc.messages}),
+        ) from exc
+
+
+def online_members(room_id: int) -> list[dict[str, Any]]:
+    member_ids = rooms.member_ids(room_id)
+    online = presence.online_among(member_ids)
+    users = db.session.query(User).filter(User.id.in_(online)).order_by(User.id) if online else []
+    return [PUBLIC_USER.dump(u) for u in users]
+
+
+class ChatNamespace(Namespace):
+    def on_connect(self, auth: Any = None) -> None:
+        # Any error must become a refusal here: Flask-SocketIO answers a
+        # TypeError from this handler by calling it again without `auth`.
+        try:
+            self._connect(request.sid, auth)
+        except ApiError as error:
+            db.session.rollback()
+            raise ConnectionRefusedError(error.message, error.to_dict()) from error
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("socket connect failed")
+            error = ApiError("internal_error")
+            raise ConnectionRefusedError(error.message, error.to_dict()) from exc
+
+    def _connect(self, sid: str, auth: Any) -> None:
+        user, identity = authenticate_socket(auth, request)
+        since = connect_since(auth)
+        self._subscribe(sid, user, identity)
+        payload, missed = session_payload(user, since)
+        # These go out ahead of the CONNECT packet; Socket.IO clients buffer
+        # them and deliver them right after `connect`, `session` first.
+        realtime.emit("session", payload, to=sid)
+        for message in missed:
+            realtime.emit("message", MESSAGE.dump(message), to=sid)
+        user.last_seen_at = utcnow()
+        db.session.commit()
+        SOCKET_CONNECTIONS.inc()
+        if presence.backend().connect(user.id, sid):
+            announce_presence(user, "online")
+
+    def _subscribe(self, sid: str, user: User, identity: SocketIdentity) -> None:
+        """Subscribe before reading the catch-up, so nothing falls in between."""
+        registry.add(sid, identity)
+        join_room(realtime.user_room(user.id))
+        if identity.jti:
+            join_room(realtime.token_room(identity.jti))
+        for room_id in rooms.room_ids_of(user.id):
+            join_room(realtime.room_channel(room_id))
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        sid = request.sid
+        identity = registry.pop(sid)
+        if identity is None:
+            return
+        SOCKET_CONNECTIONS.dec()
+        typing.forget(identity.user_id)
+        went_offline = presence.backend().disconnect(identity.user_id, sid)
+        user = db.session.get(User, identity.user_id)
+        if user is None:
+            return
+        user.last_seen_at = utcnow()
+        db.session.commit()
+        if went_offline:
+            announce_presence(user, "offline")
+
+    @event("join", RoomRef)
+    def on_join(user: User, args: dict[str, Any]) -> dict[str, Any]:
+        room, _new = rooms.join_room(user, args["room_id"])
+        join_room(realtime.room_channel(room.id))
+        return {"room": render_room(room, user.id), "online": online_members(room.id)}
+
+    @event("leave", RoomRef)
+    def on_leave(user: User, args: dict[str, Any]) -> dict[str, Any]:
+        rooms.leave_room(user, args["room_id"])
+        return {}
+
+    @event("send_message", SendMessagePayload)
+    def on_send_message(user: User, args: dict[str, Any]) -> dict[str, Any]:
+        retry_after = hit_socket_limit(
+            "send_message", current_app.config["RATELIMIT_SEND_MESSAGE"], user.id
+        )
+        if retry_after is not None:
+            raise ApiError("rate_limited", f"Too many messages; retry in {retry_after} s.")
+        message, _created = messages.post_message(
+            user, args["room_id"], args["content"], args.get("client_id"), origin_sid=request.sid
+        )
+        return {"message": MESSAGE.dump(message)}
+
+    @event("edit_message", EditMessagePayload)
+    def on_edit_message(user: User, args: dict[str, Any]) -> dict[str, Any]:
+        message = messages.edit_message(user, args["message_id"], args["content"])
+        return {"message": MESSAGE.dump(message)}
+
+    @event("delete_message", MessageRef)
+    def on_delete_message(user: User, args: dict[str, Any]) -> dict[str, Any]:
+        messages.delete_message(user, args["message_id"])
+        return {}
+
+    @event("typing", TypingPayload)
+    def on_typing(user: User, args: dict[str, Any]) -> dict[str, Any]:
+        member_room(user, args["room_id"])
+        if typing.should_relay(user.id, args["room_id"], args["typing"]):
+            realtime.emit(
+                "typing",
+                {
+                    "room_id": args["room_id"],
+                    "user": PUBLIC_USER.dump(user),
+                    "typing": args["typing"],
+                },
+                to=realtime.room_channel(args["room_id"]),
+                skip_sid=request.sid,
+            )
+        return {}
+
+    @event("mark_read", MarkReadPayload)
+    def on_mark_read(user: User, args: dict[str, Any]) -> dict[str, Any]:
+        return {"unread_count": messages.mark_read(user, args["room_id"], args["message_id"])}
+
+    @event("history", HistoryPayload)
+    def on_history(user: User, args: dict[str, Any]) -> dict[str, Any]:
+        room_id = args.pop("room_id")
+        page = messages.history(user, room_id, **args)
+        return {
+            "messages": [MESSAGE.dump(m) for m in page.messages],
+            "has_more": page.has_more,
+            "next_cursor": page.next_cursor,
+        }
+
+
+def register_namespace() -> None:
+    """Register /chat once, before the first init_app binds the server."""
+    if not any(isinstance(h, ChatNamespace) for h in socketio.namespace_handlers):
+        socketio.on_namespace(ChatNamespace(realtime.NAMESPACE))
