@@ -48,6 +48,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app)
     register_namespace()
+    # Flask-SocketIO accumulates options across init_app calls; a queue from
+    # an earlier app (tests build many) must not leak into this one.
+    socketio.server_options.pop("client_manager", None)
     cors = app.config["CORS_ORIGINS"]
     socketio.init_app(
         app,

@@ -7,6 +7,7 @@ schema is built once by the migrations; each test starts from empty tables.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.extensions import db
@@ -78,12 +80,22 @@ def database_url(
 
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(text(f"DELETE FROM {table}"))
-    db.session.commit()
+    # A socket's disconnect handler may still be writing from its own thread;
+    # PostgreSQL then picks one side of the lock cycle to abort: try again.
+    for attempt in range(5):
+        try:
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    db.session.execute(text(f"DELETE FROM {table}"))
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == 4:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture

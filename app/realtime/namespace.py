@@ -10,6 +10,7 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
+from sqlalchemy import update
 
 from app import realtime
 from app.errors import ApiError, flatten_webargs_messages
@@ -197,20 +198,24 @@ class ChatNamespace(Namespace):
             join_room(realtime.room_channel(room_id))
 
     def on_disconnect(self, reason: Any = None) -> None:
-        sid = request.sid
-        identity = registry.pop(sid)
+        identity = registry.pop(request.sid)
         if identity is None:
             return
         SOCKET_CONNECTIONS.dec()
         typing.forget(identity.user_id)
-        went_offline = presence.backend().disconnect(identity.user_id, sid)
-        user = db.session.get(User, identity.user_id)
-        if user is None:
-            return
-        user.last_seen_at = utcnow()
-        db.session.commit()
-        if went_offline:
-            announce_presence(user, "offline")
+        went_offline = presence.backend().disconnect(identity.user_id, request.sid)
+        try:
+            db.session.execute(
+                update(User).where(User.id == identity.user_id).values(last_seen_at=utcnow())
+            )
+            db.session.commit()
+            user = db.session.get(User, identity.user_id)
+            if went_offline and user is not None:
+                announce_presence(user, "offline")
+        except Exception:
+            # The account may be gone (deleted while connected); nothing to record.
+            db.session.rollback()
+            log.exception("socket disconnect bookkeeping failed")
 
     @event("join", RoomRef)
     def on_join(user: User, args: dict[str, Any]) -> dict[str, Any]:
