@@ -5,6 +5,8 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+NODE_STAMP := node_modules/.package-lock.json
+
 .PHONY: run test test-sqlite test-postgresql lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -12,6 +14,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# The Socket.IO JavaScript client, for the end-to-end tests and the web client.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 ## run: serve on http://127.0.0.1:8000 (SQLite in instance/ unless DATABASE_URL is set)
 run: $(STAMP)
@@ -21,10 +27,10 @@ run: $(STAMP)
 ## test: lint, then the whole suite on SQLite and on a throw-away PostgreSQL
 test: lint test-sqlite test-postgresql
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest --db=sqlite
 
-test-postgresql: $(STAMP)
+test-postgresql: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest --db=postgresql
 
 lint: $(STAMP)
@@ -36,4 +42,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) instance node_modules

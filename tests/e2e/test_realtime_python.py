@@ -1,0 +1,113 @@
+"""The real server, driven by python-socketio over websocket and polling."""
+
+from __future__ import annotations
+
+import pytest
+import socketio
+
+from tests.e2e.helpers import NS, new_account, open_socket
+
+TRANSPORTS = ["websocket", "polling"]
+
+
+@pytest.fixture(params=TRANSPORTS)
+def transport(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def sockets():
+    opened = []
+    yield opened
+    for live in opened:
+        live.close()
+
+
+@pytest.fixture
+def pair(live_server):
+    """Two accounts sharing a fresh public room."""
+    ada, bob = new_account(live_server.base_url), new_account(live_server.base_url)
+    room = ada.post("/api/rooms", {"name": f"room-{ada.username}"}).json()
+    bob.post(f"/api/rooms/{room['id']}/join")
+    return ada, bob, room
+
+
+def connect(live_server, transport, sockets, account, **auth):
+    live = open_socket(live_server.base_url, transport, {"token": account.access_token, **auth})
+    sockets.append(live)
+    return live
+
+
+def test_session_is_the_first_event(live_server, transport, sockets, pair):
+    ada, _bob, room = pair
+    live = connect(live_server, transport, sockets, ada)
+    name, session = live.events.get(timeout=10)
+    assert name == "session"
+    assert session["user"]["id"] == ada.id
+    assert [r["id"] for r in session["rooms"]] == [room["id"]]
+
+
+def test_two_users_chat_in_a_room(live_server, transport, sockets, pair):
+    ada, bob, room = pair
+    ada_socket = connect(live_server, transport, sockets, ada)
+    bob_socket = connect(live_server, transport, sockets, bob)
+    ack = ada_socket.call("send_message", {"room_id": room["id"], "content": "hi bob"})
+    assert ack["ok"] is True
+    assert bob_socket.wait_for("message") == ack["message"]
+    reply = bob_socket.call("send_message", {"room_id": room["id"], "content": "hi ada"})
+    assert ada_socket.wait_for("message") == reply["message"]
+    assert "message" not in [name for name, _ in ada_socket.drain()]
+
+
+def test_direct_conversation_by_chat_code(live_server, transport, sockets):
+    ada, bob = new_account(live_server.base_url), new_account(live_server.base_url)
+    ada_socket = connect(live_server, transport, sockets, ada)
+    bob_socket = connect(live_server, transport, sockets, bob)
+    code = ada.post("/api/chat-codes").json()["code"]
+    room = bob.post("/api/conversations", {"code": code}).json()
+    assert ada_socket.wait_for("room_added")["id"] == room["id"]
+    assert bob_socket.wait_for("room_added")["id"] == room["id"]
+    ack = bob_socket.call("send_message", {"room_id": room["id"], "content": "psst"})
+    assert ada_socket.wait_for("message") == ack["message"]
+
+
+def test_reconnect_catches_up(live_server, transport, sockets, pair):
+    ada, bob, room = pair
+    bob_socket = connect(live_server, transport, sockets, bob)
+    first = bob_socket.call("send_message", {"room_id": room["id"], "content": "seen"})["message"]
+    bob_socket.close()
+    missed = [ada.post(f"/api/rooms/{room['id']}/messages", {"content": f"m{i}"}).json() for i in range(3)]
+    again = connect(live_server, transport, sockets, bob, since=first["id"])
+    session = again.wait_for("session")
+    assert session["catch_up"] == {"count": 3, "has_more": False}
+    assert [again.wait_for("message") for _ in missed] == missed
+    page = again.call("history", {"room_id": room["id"], "after": first["id"]})
+    assert page["messages"] == missed
+
+
+def test_presence_goes_online_and_offline(live_server, transport, sockets, pair):
+    ada, bob, _room = pair
+    watcher = connect(live_server, transport, sockets, bob)
+    watcher.wait_for("session")
+    ada_socket = connect(live_server, transport, sockets, ada)
+    online = watcher.wait_for("presence", lambda p: p["user"]["id"] == ada.id)
+    assert online["status"] == "online"
+    ada_socket.close()
+    offline = watcher.wait_for("presence", lambda p: p["user"]["id"] == ada.id)
+    assert offline["status"] == "offline"
+
+
+def test_refused_connection_carries_the_error_object(live_server, transport):
+    client = socketio.Client(reconnection=False)
+    errors = []
+    client.on("connect_error", lambda data: errors.append(data), namespace=NS)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(
+            live_server.base_url, namespaces=[NS], auth={"token": "junk"},
+            transports=[transport], wait_timeout=5,
+        )  # fmt: skip
+    # python-socketio hands over the whole CONNECT_ERROR payload: the human
+    # text as `message`, the contract's error object as `data`.
+    assert errors[0]["message"].startswith("The token is invalid")
+    assert errors[0]["data"]["error"] == "unauthorized"
+    assert errors[0]["data"]["message"] == errors[0]["message"]
