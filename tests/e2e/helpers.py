@@ -51,8 +51,8 @@ class LiveSocket:
     events: queue.Queue = field(default_factory=queue.Queue)
     seen: list[tuple[str, Any]] = field(default_factory=list)
 
-    def call(self, event: str, payload: dict) -> dict:
-        return self.client.call(event, payload, namespace=NS, timeout=10)
+    def call(self, event: str, payload: dict, timeout: float = 10) -> dict:
+        return self.client.call(event, payload, namespace=NS, timeout=timeout)
 
     def wait_for(self, name: str, predicate: Any = None, timeout: float = 10) -> Any:
         """The next event of that name (matching predicate), from those not yet taken."""
@@ -69,7 +69,9 @@ class LiveSocket:
             if seen_name == name and (predicate is None or predicate(data)):
                 return data
             self.seen.append((seen_name, data))
-        raise AssertionError(f"no {name!r} event within {timeout}s; saw {[n for n, _ in self.seen]}")
+        raise AssertionError(
+            f"no {name!r} event within {timeout}s; saw {[n for n, _ in self.seen]}"
+        )
 
     def drain(self, settle: float = 0.3) -> list[tuple[str, Any]]:
         time.sleep(settle)

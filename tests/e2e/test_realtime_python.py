@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 import socketio
 
@@ -76,7 +78,9 @@ def test_reconnect_catches_up(live_server, transport, sockets, pair):
     bob_socket = connect(live_server, transport, sockets, bob)
     first = bob_socket.call("send_message", {"room_id": room["id"], "content": "seen"})["message"]
     bob_socket.close()
-    missed = [ada.post(f"/api/rooms/{room['id']}/messages", {"content": f"m{i}"}).json() for i in range(3)]
+    missed = [
+        ada.post(f"/api/rooms/{room['id']}/messages", {"content": f"m{i}"}).json() for i in range(3)
+    ]
     again = connect(live_server, transport, sockets, bob, since=first["id"])
     session = again.wait_for("session")
     assert session["catch_up"] == {"count": 3, "has_more": False}
@@ -111,3 +115,19 @@ def test_refused_connection_carries_the_error_object(live_server, transport):
     assert errors[0]["message"].startswith("The token is invalid")
     assert errors[0]["data"]["error"] == "unauthorized"
     assert errors[0]["data"]["message"] == errors[0]["message"]
+
+
+# The server drops the connection; the python-socketio client then leaves its
+# TCP socket for the garbage collector, which Python reports as a warning.
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_packet_over_64_kib_is_refused(live_server, transport, sockets, pair):
+    ada, _bob, room = pair
+    live = connect(live_server, transport, sockets, ada)
+    live.wait_for("session")
+    with pytest.raises((socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError)):
+        live.call("send_message", {"room_id": room["id"], "content": "x" * (65 * 1024)}, timeout=3)
+    history = ada.get(f"/api/rooms/{room['id']}/messages").json()["messages"]
+    assert history == []
+    live.close()
+    gc.collect()
