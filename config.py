@@ -76,6 +76,8 @@ class Config:
     ENV_NAME = "development"
     DEFAULT_HOST = "127.0.0.1"
     DEFAULT_LOG_FORMAT = "text"
+    DEFAULT_PROXY_HOPS = 0
+    DEFAULT_SECURE_COOKIES = False
 
     def __init__(self, environ: Mapping[str, str] | None = None, **overrides: object):
         env = Env(os.environ if environ is None else environ)
@@ -96,6 +98,19 @@ class Config:
         self.CORS_ORIGINS = env.list("CORS_ORIGINS")
 
         self.MAX_CONTENT_LENGTH = 64 * 1024
+        # eventlet's server caps simultaneous connections (each socket is one).
+        self.MAX_CONNECTIONS = env.int("MAX_CONNECTIONS", 10_000)
+
+        # Presence across processes: a dead process's users go offline after
+        # at most TTL + HEARTBEAT seconds.
+        self.PRESENCE_TTL_SECONDS = env.int("PRESENCE_TTL_SECONDS", 30)
+        self.PRESENCE_HEARTBEAT_SECONDS = env.int("PRESENCE_HEARTBEAT_SECONDS", 10)
+        self.QUEUE_PING_SECONDS = env.int("QUEUE_PING_SECONDS", 5)
+
+        # Behind a router: how many proxies' X-Forwarded-* headers to trust.
+        self.PROXY_HOPS = env.int("PROXY_HOPS", self.DEFAULT_PROXY_HOPS)
+        self.FORCE_HTTPS = env.bool("FORCE_HTTPS", False)
+        self.COOKIE_SECURE_ALWAYS = env.bool("COOKIE_SECURE_ALWAYS", self.DEFAULT_SECURE_COOKIES)
         self.BCRYPT_ROUNDS = env.int("BCRYPT_ROUNDS", 12)
 
         # flask-jwt-extended
@@ -145,6 +160,8 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     DEFAULT_HOST = "0.0.0.0"  # noqa: S104 - a PaaS routes traffic to every interface
     DEFAULT_LOG_FORMAT = "json"
+    DEFAULT_PROXY_HOPS = 1
+    DEFAULT_SECURE_COOKIES = True
 
     def missing_secret(self, name: str) -> str:
         raise ConfigError(f"{name} must be set in production")

@@ -23,7 +23,7 @@ elif ASYNC_MODE == "gevent":
 import argparse  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.extensions import socketio  # noqa: E402
+from app.server import serve  # noqa: E402
 
 app = create_app()
 
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=app.config["PORT"])
     args = parser.parse_args()
     app.logger.info("Parley listening on http://%s:%s (%s)", args.host, args.port, ASYNC_MODE)
-    socketio.run(app, host=args.host, port=args.port, log_output=False)
+    serve(app, args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
 
     register_logging(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -34,11 +35,16 @@ def register_logging(app: Flask) -> None:
     metrics.init_app(app)
 
 
+def register_security(app: Flask) -> None:
+    from app import security
+
+    security.init_app(app)
+
+
 def register_extensions(app: Flask) -> None:
-    from app import concurrency, models  # noqa: F401 - models registers the tables
+    from app import concurrency, models, realtime  # noqa: F401 - models registers the tables
     from app.auth.tokens import register_jwt_callbacks
-    from app.extensions import api, db, jwt, limiter, migrate, socketio
-    from app.realtime.namespace import register_namespace
+    from app.extensions import api, db, jwt, limiter, migrate
 
     concurrency.init_app(app)
     db.init_app(app)
@@ -47,18 +53,7 @@ def register_extensions(app: Flask) -> None:
     register_jwt_callbacks()
     limiter.init_app(app)
     api.init_app(app)
-    register_namespace()
-    # Flask-SocketIO accumulates options across init_app calls; a queue from
-    # an earlier app (tests build many) must not leak into this one.
-    socketio.server_options.pop("client_manager", None)
-    cors = app.config["CORS_ORIGINS"]
-    socketio.init_app(
-        app,
-        async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        cors_allowed_origins="*" if cors == ["*"] else (cors or None),
-        max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
-    )
+    realtime.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -110,7 +110,7 @@ def app(database_url: str, request: pytest.FixtureRequest) -> Iterator[Flask]:
         if app.config["SQLALCHEMY_DATABASE_URI"] == database_url:
             _empty_tables()
         db.engine.dispose()
-    presence.backend().clear()
+    presence.configure(None, 0)  # back to a fresh in-process presence
     registry.clear()
 
 

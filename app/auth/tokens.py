@@ -72,8 +72,8 @@ def is_revoked(payload: dict[str, Any]) -> bool:
 
 
 def set_auth_cookies(response: Response, access_token: str, refresh_token: str | None) -> None:
-    """Set the token and CSRF cookies; Secure whenever the request came over HTTPS."""
-    secure = request.is_secure
+    """Set the token and CSRF cookies; Secure over HTTPS, and always in production."""
+    secure = request.is_secure or current_app.config["COOKIE_SECURE_ALWAYS"]
     access_age = int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds())
     _set_pair(response, access_token, "access", access_age, secure)
     if refresh_token is not None:

@@ -2,16 +2,22 @@
 
 Services call these functions after they commit; REST and Socket.IO writes
 therefore emit the same events. Sockets join `user:<id>` and `token:<jti>`
-rooms so that a user or a token can be reached on every socket it has.
+channels so that a user or a token can be reached on every socket it has,
+on every process: with a message queue, subscriptions and disconnections
+travel as control operations on the queue (see `queue.py`).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+from flask import Flask
 
 from app.extensions import socketio
 
 NAMESPACE = "/chat"
+log = logging.getLogger(__name__)
 
 
 def user_room(user_id: int) -> str:
@@ -30,11 +36,22 @@ def _server() -> Any:
     return getattr(socketio, "server", None)
 
 
-def emit(event: str, payload: Any, *, to: str | list[str], skip_sid: str | None = None) -> None:
-    """Send an event to channels (rooms, a user's sockets, or one socket)."""
+def emit(
+    event: str,
+    payload: Any,
+    *,
+    to: str | list[str],
+    skip_sid: str | None = None,
+    local: bool = False,
+) -> None:
+    """Send an event to channels (rooms, a user's sockets, or one socket).
+
+    `local` skips the message queue, for a socket known to be on this process.
+    """
     if _server() is None:
         return
-    socketio.emit(event, payload, to=to, namespace=NAMESPACE, skip_sid=skip_sid)
+    extra = {"ignore_queue": True} if local else {}
+    socketio.emit(event, payload, to=to, namespace=NAMESPACE, skip_sid=skip_sid, **extra)
 
 
 def _local_sids(channel: str) -> list[str]:
@@ -44,33 +61,78 @@ def _local_sids(channel: str) -> list[str]:
     return [sid for sid, _eio in server.manager.get_participants(NAMESPACE, channel)]
 
 
-def disconnect_channel(channel: str) -> None:
-    for sid in _local_sids(channel):
-        socketio.server.disconnect(sid, namespace=NAMESPACE)
+def apply_control(op: dict[str, Any]) -> None:
+    """Carry out a control operation on this process's own sockets."""
+    server = _server()
+    if server is None:
+        return
+    kind = op.get("op")
+    if kind == "subscribe":
+        for sid in _local_sids(user_room(op["user_id"])):
+            server.manager.enter_room(sid, NAMESPACE, room_channel(op["room_id"]))
+    elif kind == "unsubscribe":
+        for sid in _local_sids(user_room(op["user_id"])):
+            server.manager.leave_room(sid, NAMESPACE, room_channel(op["room_id"]))
+    elif kind == "disconnect":
+        for sid in _local_sids(op["channel"]):
+            server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
 
 
-def disconnect_user(user_id: int) -> None:
-    disconnect_channel(user_room(user_id))
+def _control(op: dict[str, Any]) -> None:
+    from app.realtime.queue import ParleyRedisManager
 
-
-def disconnect_token(jti: str) -> None:
-    disconnect_channel(token_room(jti))
+    server = _server()
+    manager = getattr(server, "manager", None)
+    if isinstance(manager, ParleyRedisManager):
+        manager.publish_control(op)
+    else:
+        apply_control(op)
 
 
 def subscribe_user(user_id: int, room_id: int) -> None:
-    """Put every socket of the user into the room's channel."""
-    server = _server()
-    for sid in _local_sids(user_room(user_id)):
-        server.enter_room(sid, room_channel(room_id), namespace=NAMESPACE)
+    """Put every socket of the user, on every process, into the room's channel."""
+    _control({"op": "subscribe", "user_id": user_id, "room_id": room_id})
 
 
 def unsubscribe_user(user_id: int, room_id: int) -> None:
-    server = _server()
-    for sid in _local_sids(user_room(user_id)):
-        server.leave_room(sid, room_channel(room_id), namespace=NAMESPACE)
+    _control({"op": "unsubscribe", "user_id": user_id, "room_id": room_id})
+
+
+def disconnect_user(user_id: int) -> None:
+    _control({"op": "disconnect", "channel": user_room(user_id)})
+
+
+def disconnect_token(jti: str) -> None:
+    _control({"op": "disconnect", "channel": token_room(jti)})
 
 
 def close_room(room_id: int) -> None:
     server = _server()
     if server is not None:
         server.close_room(room_channel(room_id), namespace=NAMESPACE)
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-SocketIO, with Parley's Redis manager when REDIS_URL is set."""
+    from app.realtime import presence
+    from app.realtime.namespace import register_namespace
+    from app.realtime.queue import ParleyRedisManager
+
+    register_namespace()
+    # Flask-SocketIO accumulates options across init_app calls; a queue from
+    # an earlier app (tests build many) must not leak into this one.
+    socketio.server_options.pop("client_manager", None)
+    options: dict[str, Any] = {}
+    if app.config["REDIS_URL"]:
+        options["client_manager"] = ParleyRedisManager(
+            app.config["REDIS_URL"], channel="parley-socketio", apply=apply_control
+        )
+    cors = app.config["CORS_ORIGINS"]
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        cors_allowed_origins="*" if cors == ["*"] else (cors or None),
+        max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
+        **options,
+    )
+    presence.configure(app.config["REDIS_URL"], app.config["PRESENCE_TTL_SECONDS"])

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import select
+
 from app import realtime
+from app.extensions import db
 from app.messages.schemas import MessageSchema
-from app.models import Message, Room, User
+from app.models import Membership, Message, Room, User
 from app.rooms.views import render_room, room_views
 from app.users.schemas import UserPublicSchema
 
@@ -90,3 +93,11 @@ def room_removed(room_id: int, user_ids: Iterable[int], reason: str) -> None:
 def room_deleted(room_id: int, member_ids: Iterable[int]) -> None:
     room_removed(room_id, member_ids, "deleted")
     realtime.close_room(room_id)
+
+
+def presence(user: User, status: str) -> None:
+    """`presence` to every room the user belongs to."""
+    room_ids = db.session.scalars(select(Membership.room_id).where(Membership.user_id == user.id))
+    channels = [realtime.room_channel(room_id) for room_id in room_ids]
+    if channels:
+        realtime.emit("presence", {"user": USER.dump(user), "status": status}, to=channels)

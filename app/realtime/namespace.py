@@ -21,7 +21,7 @@ from app.metrics import SOCKET_CONNECTIONS, SOCKET_EVENTS
 from app.models import User
 from app.models.types import utcnow
 from app.ratelimit import hit_socket_limit
-from app.realtime import presence, typing
+from app.realtime import events, presence, typing
 from app.realtime.schemas import (
     ConnectAuth,
     EditMessagePayload,
@@ -127,16 +127,6 @@ def session_payload(user: User, since: int | None) -> tuple[dict[str, Any], list
     return payload, missed
 
 
-def announce_presence(user: User, status: str) -> None:
-    room_ids = rooms.room_ids_of(user.id)
-    if room_ids:
-        realtime.emit(
-            "presence",
-            {"user": PUBLIC_USER.dump(user), "status": status},
-            to=[realtime.room_channel(room_id) for room_id in room_ids],
-        )
-
-
 def connect_since(auth: Any) -> int | None:
     """auth.since, the largest message id the client has seen, if given."""
     raw = auth.get("since") if isinstance(auth, dict) else None
@@ -179,14 +169,14 @@ class ChatNamespace(Namespace):
         payload, missed = session_payload(user, since)
         # These go out ahead of the CONNECT packet; Socket.IO clients buffer
         # them and deliver them right after `connect`, `session` first.
-        realtime.emit("session", payload, to=sid)
+        realtime.emit("session", payload, to=sid, local=True)
         for message in missed:
-            realtime.emit("message", MESSAGE.dump(message), to=sid)
+            realtime.emit("message", MESSAGE.dump(message), to=sid, local=True)
         user.last_seen_at = utcnow()
         db.session.commit()
         SOCKET_CONNECTIONS.inc()
         if presence.backend().connect(user.id, sid):
-            announce_presence(user, "online")
+            events.presence(user, "online")
 
     def _subscribe(self, sid: str, user: User, identity: SocketIdentity) -> None:
         """Subscribe before reading the catch-up, so nothing falls in between."""
@@ -211,7 +201,7 @@ class ChatNamespace(Namespace):
             db.session.commit()
             user = db.session.get(User, identity.user_id)
             if went_offline and user is not None:
-                announce_presence(user, "offline")
+                events.presence(user, "offline")
         except Exception:
             # The account may be gone (deleted while connected); nothing to record.
             db.session.rollback()

@@ -1,0 +1,74 @@
+"""Serving: the process that `python wsgi.py` (the Procfile's web line) runs.
+
+On SIGTERM the eventlet server drains: it stops accepting connections,
+reports itself unhealthy, closes its Socket.IO connections at the Engine.IO
+level (clients see a transport close and reconnect, through the router, to
+another process), lets in-flight HTTP requests finish, and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from typing import Any
+
+from flask import Flask
+
+from app.extensions import socketio
+from app.realtime import background
+
+log = logging.getLogger(__name__)
+
+# Past this, a drain that has not finished ends anyway (a PaaS kills at 30 s).
+DRAIN_DEADLINE_S = 20.0
+
+draining = threading.Event()
+
+
+def serve(app: Flask, host: str, port: int) -> None:
+    background.start(app)
+    if app.config["ASYNC_MODE"] == "eventlet":
+        _serve_eventlet(app, host, port)
+    else:
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    background.stop(app)
+    log.info("server stopped")
+
+
+def _serve_eventlet(app: Flask, host: str, port: int) -> None:
+    import eventlet
+    import eventlet.wsgi
+    import greenlet
+
+    listener = eventlet.listen((host, port))
+    main = greenlet.getcurrent()
+
+    def drain() -> None:
+        log.info("SIGTERM: draining")
+        draining.set()
+        listener.close()
+        socketio.server.eio.disconnect()
+        eventlet.spawn_after(DRAIN_DEADLINE_S, _give_up)
+        main.throw(SystemExit)
+
+    def on_sigterm(_signum: int, _frame: Any) -> None:
+        # Signal handlers may run inside the hub; do the work in a greenlet.
+        eventlet.spawn_n(drain)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        eventlet.wsgi.server(
+            listener,
+            app,
+            log_output=False,
+            max_size=app.config["MAX_CONNECTIONS"],
+        )
+    except SystemExit:
+        pass
+
+
+def _give_up() -> None:
+    log.warning("drain did not finish in %ss; exiting", DRAIN_DEADLINE_S)
+    os._exit(0)
