@@ -8,6 +8,7 @@ another process), lets in-flight HTTP requests finish, and exits.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -58,15 +59,12 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
         eventlet.spawn_n(drain)
 
     signal.signal(signal.SIGTERM, on_sigterm)
-    try:
+    # The server catches the SystemExit that drain() throws and returns once
+    # in-flight requests are done; suppress it should it escape regardless.
+    with contextlib.suppress(SystemExit):
         eventlet.wsgi.server(
-            listener,
-            app,
-            log_output=False,
-            max_size=app.config["MAX_CONNECTIONS"],
+            listener, app, log_output=False, max_size=app.config["MAX_CONNECTIONS"]
         )
-    except SystemExit:
-        pass
 
 
 def _give_up() -> None:
