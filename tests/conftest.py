@@ -24,6 +24,7 @@ from app.realtime import presence
 from app.realtime.sockets import registry
 from config import TestingConfig
 from tests.support.postgres import PostgresServer
+from tests.support.redis import RedisServer
 
 pytest_plugins = ["tests.support.fixtures"]
 
@@ -56,6 +57,15 @@ def postgres_server(db_backend: str) -> Iterator[PostgresServer | None]:
     server = PostgresServer()
     try:
         server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer().start()
+    try:
         yield server
     finally:
         server.stop()

@@ -13,7 +13,7 @@ import psutil
 from flask import current_app
 from sqlalchemy import text
 
-from app import __version__
+from app import __version__, server
 from app.extensions import db
 from app.realtime import queue
 
@@ -32,6 +32,9 @@ def check_database() -> str:
 
 def health_report(include_system: bool = False) -> dict[str, Any]:
     checks = {"database": check_database(), "message_queue": queue.status()}
+    if server.draining.is_set():
+        # Stopping: the router must send new clients elsewhere.
+        checks["process"] = "draining"
     healthy = all(value in ("ok", "disabled") for value in checks.values())
     report: dict[str, Any] = {
         "status": "ok" if healthy else "degraded",
