@@ -25,6 +25,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_proxy(app)
     return app
 
 
@@ -39,6 +40,12 @@ def register_security(app: Flask) -> None:
     from app import security
 
     security.init_app(app)
+
+
+def register_proxy(app: Flask) -> None:
+    from app import security
+
+    security.trust_proxy(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -14,13 +14,18 @@ SECURITY_HEADERS = {
 }
 
 
-def init_app(app: Flask) -> None:
+def trust_proxy(app: Flask) -> None:
+    """Trust exactly the router's X-Forwarded-For/Proto/Host, so request.is_secure,
+    remote_addr (rate limits) and the origin check of Socket.IO see the client.
+
+    Applied last, around the Socket.IO middleware too.
+    """
     hops = app.config["PROXY_HOPS"]
     if hops:
-        # Trust exactly the router's X-Forwarded-For/Proto/Host, so request.is_secure,
-        # remote_addr (rate limits) and url_root reflect the client.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+
+def init_app(app: Flask) -> None:
     origins = app.config["CORS_ORIGINS"]
     if origins:
         CORS(

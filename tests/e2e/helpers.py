@@ -13,6 +13,16 @@ import socketio
 
 NS = "/chat"
 
+# Settings for the multi-process tests: limits low enough to hit, bcrypt cheap.
+CLUSTER_ENV = {
+    "RATELIMIT_ENABLED": "true",
+    "RATELIMIT_DEFAULT": "100000/minute",
+    "RATELIMIT_AUTH_PER_IP": "100000/minute",
+    "RATELIMIT_AUTH_PER_LOGIN": "3/minute",
+    "RATELIMIT_SEND_MESSAGE": "5/10 seconds",
+    "BCRYPT_ROUNDS": "4",
+}
+
 
 @dataclass
 class Account:

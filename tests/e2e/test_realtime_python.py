@@ -18,14 +18,6 @@ def transport(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def sockets():
-    opened = []
-    yield opened
-    for live in opened:
-        live.close()
-
-
-@pytest.fixture
 def pair(live_server):
     """Two accounts sharing a fresh public room."""
     ada, bob = new_account(live_server.base_url), new_account(live_server.base_url)

@@ -154,6 +154,26 @@ const scenarios = {
     return { online: online.status, offline: offline.status };
   },
 
+  // Connected through a proxy to one of several processes; the test stops
+  // that process gracefully and the client must carry on through another.
+  async drain() {
+    const ada = await account();
+    const room = (await api("POST", "/api/rooms", ada.token, { name: `room-${ada.name}` })).body;
+    const socket = io(`${baseUrl}/chat`, {
+      auth: { token: ada.token },
+      transports: [transport],
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1000,
+    });
+    await new Promise((resolve) => socket.once("connect", resolve));
+    console.log(JSON.stringify({ progress: "connected" }));
+    const reason = await new Promise((resolve) => socket.once("disconnect", resolve));
+    await new Promise((resolve) => socket.io.once("reconnect", resolve));
+    const ack = await socket.emitWithAck("send_message", { room_id: room.id, content: "after drain" });
+    socket.close();
+    return { reason, reconnected: true, sent_after: ack.ok };
+  },
+
   async refused() {
     try {
       const socket = await connect({ token: "junk" });
