@@ -40,19 +40,26 @@ def serve(app: Flask, host: str, port: int) -> None:
 
 def _serve_eventlet(app: Flask, host: str, port: int) -> None:
     import eventlet
+    import eventlet.hubs
     import eventlet.wsgi
     import greenlet
 
     listener = eventlet.listen((host, port))
     main = greenlet.getcurrent()
 
+    def stop_accepting() -> None:
+        # Runs in the hub: the server loop in the main greenlet leaves accept()
+        # (and the hub's watch on the listening socket) before the socket is
+        # closed, so its descriptor cannot be reused under a waiting reader.
+        main.throw(SystemExit)
+        listener.close()
+
     def drain() -> None:
         log.info("SIGTERM: draining")
         draining.set()
-        listener.close()
-        socketio.server.eio.disconnect()
         eventlet.spawn_after(DRAIN_DEADLINE_S, _give_up)
-        main.throw(SystemExit)
+        socketio.server.eio.disconnect()
+        eventlet.hubs.get_hub().schedule_call_global(0, stop_accepting)
 
     def on_sigterm(_signum: int, _frame: Any) -> None:
         # Signal handlers may run inside the hub; do the work in a greenlet.

@@ -15,8 +15,9 @@ from tests.e2e.helpers import NS, new_account
 
 @pytest.fixture
 def server(start_server):
-    # bcrypt at 13 rounds makes a login slow enough to still be in flight.
-    return start_server(BCRYPT_ROUNDS="13")
+    # bcrypt at 14 rounds makes a login slow (about a second here) enough to
+    # be surely in flight when the signal comes.
+    return start_server(BCRYPT_ROUNDS="14")
 
 
 def test_sigterm_drains_and_exits_cleanly(server):
@@ -39,7 +40,7 @@ def test_sigterm_drains_and_exits_cleanly(server):
 
     login = threading.Thread(target=slow_login)
     login.start()
-    time.sleep(0.1)
+    time.sleep(0.4)
     server.process.send_signal(signal.SIGTERM)
     login.join(30)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.helpers import new_account, open_socket
+from tests.e2e.helpers import CLUSTER_ENV, new_account, open_socket
 from tests.support.postgres import free_port
 from tests.support.server import ROOT
 
@@ -146,5 +146,5 @@ def test_js_client_survives_a_graceful_stop_through_nginx(proxy, cluster, shared
     assert outcome["facts"]["sent_after"] is True
     # Put a process back on the stopped one's port for whatever runs next.
     cluster[cluster.index(holder)] = start_server(
-        shared["DATABASE_URL"], REDIS_URL=shared["REDIS_URL"], PORT=str(holder.port)
+        shared["DATABASE_URL"], REDIS_URL=shared["REDIS_URL"], PORT=str(holder.port), **CLUSTER_ENV
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
 
 import requests
@@ -150,3 +151,27 @@ def test_killed_process_users_go_offline_and_reconnect_without_loss(
         acked[2]["id"],
         meanwhile["message"]["id"],
     ]
+
+
+def test_concurrent_sends_on_two_processes_arrive_in_id_order(cluster, sockets):
+    a, b = cluster
+    ada, bob, room = shared_room(a)
+    watcher_a, watcher_b = connect(a, ada, sockets), connect(b, bob, sockets)
+    senders = [connect(a, ada, sockets), connect(b, bob, sockets)]
+
+    def burst(live):
+        for i in range(15):
+            live.client.emit(
+                "send_message", {"room_id": room["id"], "content": str(i)}, namespace="/chat"
+            )
+
+    threads = [threading.Thread(target=burst, args=(live,)) for live in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # The send limit (5 per 10 s per user here) lets 10 of the 30 through.
+    for watcher in (watcher_a, watcher_b):
+        ids = [m["id"] for name, m in watcher.drain(2.0) if name == "message"]
+        assert len(ids) == 10
+        assert ids == sorted(ids)
