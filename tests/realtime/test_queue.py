@@ -56,3 +56,23 @@ def test_a_stale_pong_means_not_listening(managers):
     assert wait_until(lambda: made["a"].listening(max_age=5))
     made["a"].last_pong -= 60
     assert not made["a"].listening(max_age=15)
+
+
+@pytest.fixture
+def redis_app(database_url, redis_server):
+    from app import create_app
+    from config import TestingConfig
+
+    return create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=redis_server.url))
+
+
+def test_health_fails_while_the_listener_has_not_heard_its_ping(redis_app):
+    from app.extensions import socketio
+    from app.realtime.queue import status
+
+    with redis_app.test_request_context():
+        assert status() == "failed"
+        socketio.server.manager.last_pong = time.monotonic()
+        assert status() == "ok"
+        socketio.server.manager.last_pong -= 3 * redis_app.config["QUEUE_PING_SECONDS"] + 1
+        assert status() == "failed"
