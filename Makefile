@@ -20,7 +20,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 ## run: serve on http://127.0.0.1:8000 (SQLite in instance/ unless DATABASE_URL is set)
-run: $(STAMP)
+run: $(STAMP) $(NODE_STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" flask db upgrade
 	PATH="$(CURDIR)/$(BIN):$$PATH" python wsgi.py
 

@@ -14,7 +14,11 @@ __version__ = "0.1.0"
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""
-    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
+        static_folder=None,  # the web client serves its own files
+    )
     app.config.from_object(config or load_config())
     app.config["STARTED_AT"] = time.time()
     Path(app.instance_path).mkdir(exist_ok=True)
@@ -71,9 +75,11 @@ def register_blueprints(app: Flask) -> None:
     from app.ops.routes import bp as ops_bp
     from app.rooms.routes import bp as rooms_bp
     from app.users.routes import bp as users_bp
+    from app.web.routes import bp as web_bp
 
     for bp in (auth_bp, users_bp, rooms_bp, messages_bp, conversations_bp, ops_bp):
         api.register_blueprint(bp)
+    app.register_blueprint(web_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -26,7 +26,7 @@ from config import TestingConfig
 from tests.support.postgres import PostgresServer
 from tests.support.redis import RedisServer
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.live"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,6 +35,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=["sqlite", "postgresql"],
         default="sqlite",
         help="database backend for the run (postgresql starts a throw-away server)",
+    )
+    parser.addoption(
+        "--update-screenshot",
+        action="store_true",
+        help="write docs/web-client.png from the browser tests' screenshot test",
     )
 
 

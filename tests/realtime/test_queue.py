@@ -63,7 +63,9 @@ def redis_app(database_url, redis_server):
     from app import create_app
     from config import TestingConfig
 
-    return create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=redis_server.url))
+    return create_app(
+        TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=redis_server.url)
+    )
 
 
 def test_health_fails_while_the_listener_has_not_heard_its_ping(redis_app):

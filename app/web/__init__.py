@@ -1,0 +1,1 @@
+"""The web client: a single page served at `/`."""
