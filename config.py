@@ -98,6 +98,8 @@ class Config:
         self.CORS_ORIGINS = env.list("CORS_ORIGINS")
 
         self.MAX_CONTENT_LENGTH = 64 * 1024
+        # permessage-deflate costs far more CPU than it saves on small chat frames.
+        self.WEBSOCKET_COMPRESSION = env.bool("WEBSOCKET_COMPRESSION", False)
         # eventlet's server caps simultaneous connections (each socket is one).
         self.MAX_CONNECTIONS = env.int("MAX_CONNECTIONS", 10_000)
 

@@ -136,3 +136,20 @@ def init_app(app: Flask) -> None:
         **options,
     )
     presence.configure(app.config["REDIS_URL"], app.config["PRESENCE_TTL_SECONDS"])
+    if not app.config["WEBSOCKET_COMPRESSION"]:
+        app.wsgi_app = WithoutCompression(app.wsgi_app)  # type: ignore[method-assign]
+
+
+class WithoutCompression:
+    """Hide the client's WebSocket extension offer, so no permessage-deflate is agreed.
+
+    Browsers and socket.io-client offer it on every connection; compressing
+    small chat frames costs much more CPU per delivery than it saves.
+    """
+
+    def __init__(self, wsgi_app: Any):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return self.wsgi_app(environ, start_response)

@@ -81,3 +81,26 @@ def test_password_hashing_does_not_stall_other_requests(live_server):
     # Six hashes at 12 rounds keep the server's threads busy for a good while;
     # with the event loop blocked by them, health would come last.
     assert health_done < min(finished.values())
+
+
+def negotiated_extensions(base_url: str) -> str:
+    import websocket
+
+    ws = websocket.create_connection(
+        base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
+        header=["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"],
+        timeout=5,
+    )
+    try:
+        return ws.getheaders().get("sec-websocket-extensions", "")
+    finally:
+        ws.close()
+
+
+def test_websocket_compression_is_off_by_default(live_server):
+    assert "permessage-deflate" not in negotiated_extensions(live_server.base_url)
+
+
+def test_websocket_compression_can_be_turned_on(start_server):
+    server = start_server(WEBSOCKET_COMPRESSION="true")
+    assert "permessage-deflate" in negotiated_extensions(server.base_url)
