@@ -51,6 +51,8 @@ def create_room(page: Page, name: str) -> None:
 def join_room(page: Page, name: str) -> None:
     page.get_by_role("button", name=f"Join {name}").click()
     expect(page.locator("#room-title")).to_have_text(name)
+    # The list of rooms to join is drawn again after a join; let it settle.
+    expect(page.get_by_role("button", name=f"Join {name}")).to_have_count(0)
 
 
 def send(page: Page, text: str) -> None:

@@ -1,0 +1,246 @@
+"""Fan-out benchmark: Parley against a bare Flask-SocketIO server and Node's socket.io.
+
+    .venv/bin/python bench/fanout.py [--step-seconds 15] [--rates 25,50,100,200,300,400]
+
+One room, 200 receivers and 4 senders (203 recipients per message), all
+websocket clients of /chat in one Node process (bench/loadgen.mjs) pinned to
+CPU 1; each server pinned to CPU 0. Parley runs its Procfile web command on
+a throw-away PostgreSQL and stores every message; the references store
+nothing. Prints a table, writes bench/results/fanout.json and, when
+matplotlib is installed (bench/requirements.txt), docs/fanout.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.postgres import PostgresServer, free_port  # noqa: E402
+from tests.support.server import procfile_command, run_release, server_environment  # noqa: E402
+
+SERVER_CPU, LOADGEN_CPU = "0", "1"
+RECEIVERS, SENDERS = 200, 4
+
+
+def pinned(cpu: str, command: list[str]) -> list[str]:
+    return ["taskset", "-c", cpu, *command] if shutil.which("taskset") else command
+
+
+def wait_until_up(url: str, path: str = "/socket.io/?EIO=4&transport=polling") -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + path, timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        pinned(SERVER_CPU, command),
+        cwd=ROOT,
+        env=env or os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def make_users(url: str) -> tuple[list[str], list[str], int]:
+    """Register everyone, put them in one room; returns tokens and the room id."""
+    tokens = []
+    for i in range(RECEIVERS + SENDERS):
+        name = f"bench{i}"
+        body = requests.post(
+            f"{url}/api/auth/register",
+            json={"username": name, "email": f"{name}@example.com", "password": "Bench1234"},
+            timeout=10,
+        ).json()
+        tokens.append(body["access_token"])
+    headers = {"Authorization": f"Bearer {tokens[0]}"}
+    room = requests.post(
+        f"{url}/api/rooms", json={"name": "fanout"}, headers=headers, timeout=10
+    ).json()
+    for token in tokens[1:]:
+        requests.post(
+            f"{url}/api/rooms/{room['id']}/join",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+    return tokens[SENDERS:], tokens[:SENDERS], room["id"]
+
+
+def run_load(
+    url: str,
+    pid: int,
+    receivers: list[str],
+    senders: list[str],
+    room_id: int,
+    args: argparse.Namespace,
+) -> list[dict]:
+    config = {
+        "url": url,
+        "server_pid": pid,
+        "receiver_tokens": receivers,
+        "sender_tokens": senders,
+        "room_id": room_id,
+        "rates": args.rates,
+        "step_seconds": args.step_seconds,
+        "padding": 40,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(config, handle)
+    out = subprocess.run(
+        pinned(LOADGEN_CPU, ["node", str(ROOT / "bench" / "loadgen.mjs"), handle.name]),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+
+
+def child_pid(process: subprocess.Popen[bytes]) -> int:
+    """The server's own pid (taskset execs it, so they are the same)."""
+    return process.pid
+
+
+def bench_parley(args: argparse.Namespace) -> list[dict]:
+    postgres = PostgresServer()
+    server = None
+    try:
+        database_url = postgres.start()
+        port = free_port()
+        env = server_environment(
+            database_url, port, RATELIMIT_ENABLED="false", BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING"
+        )
+        run_release(env)
+        server = start(
+            ["bash", "-c", f"exec {procfile_command('web').replace('0.0.0.0', '127.0.0.1')}"], env
+        )
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url)
+        receivers, senders, room_id = make_users(url)
+        return run_load(url, child_pid(server), receivers, senders, room_id, args)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(30)
+        postgres.stop()
+
+
+def bench_reference(command: list[str], args: argparse.Namespace) -> list[dict]:
+    port = free_port()
+    server = start([*command, str(port)])
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url)
+        tokens = [f"anonymous{i}" for i in range(RECEIVERS + SENDERS)]
+        return run_load(url, server.pid, tokens[SENDERS:], tokens[:SENDERS], 1, args)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def print_table(results: dict[str, list[dict]]) -> None:
+    header = f"{'server':<22}{'rate':>6}{'deliv/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'lost':>7}{'us/deliv':>10}{'gen cpu s':>10}"
+    print(header)
+    print("-" * len(header))
+    for name, steps in results.items():
+        for step in steps:
+            p50 = step["p50_ms"] or 0
+            p99 = step["p99_ms"] or 0
+            print(
+                f"{name:<22}{step['rate']:>6}{step['deliveries_per_s']:>10.0f}{p50:>9.1f}{p99:>9.1f}"
+                f"{step['lost']:>7}{step['server_cpu_us_per_delivery'] or 0:>10.2f}{step['loadgen_cpu_s']:>10.1f}"
+            )
+    print()
+    names = list(results)
+    if "parley" in results and "flask-socketio (ref)" in results:
+        for parley, reference in zip(
+            results["parley"], results["flask-socketio (ref)"], strict=True
+        ):
+            ratio = (parley["server_cpu_us_per_delivery"] or 0) / (
+                reference["server_cpu_us_per_delivery"] or 1
+            )
+            print(
+                f"rate {parley['rate']:>4}: Parley CPU per delivery = {ratio:.2f} x the Flask-SocketIO reference"
+            )
+    if "node socket.io (ref)" in names and "parley" in names:
+        for parley, node in zip(results["parley"], results["node socket.io (ref)"], strict=True):
+            ratio = (parley["server_cpu_us_per_delivery"] or 0) / (
+                node["server_cpu_us_per_delivery"] or 1
+            )
+            print(
+                f"rate {parley['rate']:>4}: Parley CPU per delivery = {ratio:.2f} x Node socket.io"
+            )
+
+
+def chart(results: dict[str, list[dict]], path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed (pip install -r bench/requirements.txt); no chart")
+        return
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for name, steps in results.items():
+        rates = [s["rate"] for s in steps]
+        left.plot(rates, [s["p99_ms"] for s in steps], marker="o", label=name)
+        right.plot(rates, [s["deliveries_per_s"] for s in steps], marker="o", label=name)
+    left.set(xlabel="send rate (msg/s)", ylabel="p99 end-to-end latency (ms)", yscale="log")
+    right.set(xlabel="send rate (msg/s)", ylabel="deliveries per second")
+    for axis in (left, right):
+        axis.grid(alpha=0.3)
+        axis.legend()
+    figure.suptitle("One room, 200 receivers + 4 senders (203 recipients per message)")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    print(f"chart written to {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--step-seconds", type=float, default=15)
+    parser.add_argument(
+        "--rates",
+        type=lambda s: [int(r) for r in s.split(",")],
+        default=[25, 50, 100, 200, 300, 400],
+    )
+    parser.add_argument("--skip-node", action="store_true")
+    args = parser.parse_args()
+
+    results = {"parley": bench_parley(args)}
+    results["flask-socketio (ref)"] = bench_reference(
+        [sys.executable, str(ROOT / "bench" / "reference_server.py")], args
+    )
+    if not args.skip_node:
+        results["node socket.io (ref)"] = bench_reference(
+            ["node", str(ROOT / "bench" / "node_reference.mjs")], args
+        )
+
+    print_table(results)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "fanout.json").write_text(json.dumps(results, indent=2))
+    chart(results, ROOT / "docs" / "fanout.png")
+
+
+if __name__ == "__main__":
+    main()
