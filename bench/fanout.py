@@ -129,9 +129,8 @@ def bench_parley(args: argparse.Namespace) -> list[dict]:
             database_url, port, RATELIMIT_ENABLED="false", BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING"
         )
         run_release(env)
-        server = start(
-            ["bash", "-c", f"exec {procfile_command('web').replace('0.0.0.0', '127.0.0.1')}"], env
-        )
+        web = procfile_command("web").replace("--host 0.0.0.0", "--host 127.0.0.1")
+        server = start(["bash", "-c", f"exec {web}"], env)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url)
         receivers, senders, room_id = make_users(url)
@@ -157,7 +156,10 @@ def bench_reference(command: list[str], args: argparse.Namespace) -> list[dict]:
 
 
 def print_table(results: dict[str, list[dict]]) -> None:
-    header = f"{'server':<22}{'rate':>6}{'deliv/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'lost':>7}{'us/deliv':>10}{'gen cpu s':>10}"
+    header = (
+        f"{'server':<22}{'rate':>6}{'deliv/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'lost':>7}"
+        f"{'us/deliv':>10}{'gen cpu s':>10}"
+    )
     print(header)
     print("-" * len(header))
     for name, steps in results.items():
@@ -166,7 +168,8 @@ def print_table(results: dict[str, list[dict]]) -> None:
             p99 = step["p99_ms"] or 0
             print(
                 f"{name:<22}{step['rate']:>6}{step['deliveries_per_s']:>10.0f}{p50:>9.1f}{p99:>9.1f}"
-                f"{step['lost']:>7}{step['server_cpu_us_per_delivery'] or 0:>10.2f}{step['loadgen_cpu_s']:>10.1f}"
+                f"{step['lost']:>7}{step['server_cpu_us_per_delivery'] or 0:>10.2f}"
+                f"{step['loadgen_cpu_s']:>10.1f}"
             )
     print()
     names = list(results)
@@ -178,7 +181,7 @@ def print_table(results: dict[str, list[dict]]) -> None:
                 reference["server_cpu_us_per_delivery"] or 1
             )
             print(
-                f"rate {parley['rate']:>4}: Parley CPU per delivery = {ratio:.2f} x the Flask-SocketIO reference"
+                f"rate {parley['rate']:>4}: Parley CPU per delivery = {ratio:.2f} x Flask-SocketIO"
             )
     if "node socket.io (ref)" in names and "parley" in names:
         for parley, node in zip(results["parley"], results["node socket.io (ref)"], strict=True):
