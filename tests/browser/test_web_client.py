@@ -46,11 +46,18 @@ def create_room(page: Page, name: str) -> None:
     form.get_by_label("Name").fill(name)
     form.get_by_role("button", name="Create").click()
     expect(page.locator("#room-title")).to_have_text(name)
+    room_loaded(page)
+
+
+def room_loaded(page: Page) -> None:
+    """Opening a room ends by putting the cursor in the message box."""
+    expect(page.locator("#composer-input")).to_be_focused()
 
 
 def join_room(page: Page, name: str) -> None:
     page.get_by_role("button", name=f"Join {name}").click()
     expect(page.locator("#room-title")).to_have_text(name)
+    room_loaded(page)
     # The list of rooms to join is drawn again after a join; let it settle.
     expect(page.get_by_role("button", name=f"Join {name}")).to_have_count(0)
 
@@ -64,14 +71,20 @@ def messages(page: Page):
     return page.locator("#messages .message .body")
 
 
-def test_two_users_chat_both_ways_in_real_time(open_page):
+def two_users_in_a_room(open_page, prefix: str = "room-") -> tuple[Page, Page, str]:
+    """Ada creates a public room, Bob joins it from the list; both pages open on it."""
     ada, bob = open_page(), open_page()
-    room = unique("general-")
+    room = unique(prefix)
     register(ada, unique("ada"))
     register(bob, unique("bob"))
     create_room(ada, room)
-    bob.reload()  # the public room list is read when the page loads
+    bob.reload()  # the list of rooms to join is read when the page loads
     join_room(bob, room)
+    return ada, bob, room
+
+
+def test_two_users_chat_both_ways_in_real_time(open_page):
+    ada, bob, _room = two_users_in_a_room(open_page, "general-")
     send(ada, "hello bob")
     expect(messages(bob).last).to_have_text("hello bob")
     send(bob, "hi ada")
@@ -99,13 +112,7 @@ def test_unread_badge_and_last_message_in_the_room_list(open_page):
 
 
 def test_edit_and_delete_own_messages(open_page):
-    ada, bob = open_page(), open_page()
-    room = unique("edits-")
-    register(ada, unique("ada"))
-    register(bob, unique("bob"))
-    create_room(ada, room)
-    bob.reload()
-    join_room(bob, room)
+    ada, bob, _room = two_users_in_a_room(open_page, "edits-")
     send(ada, "tpyo")
     ada.get_by_role("button", name="Edit message").last.click()
     box = ada.locator(".edit-box")
@@ -119,14 +126,7 @@ def test_edit_and_delete_own_messages(open_page):
 
 
 def test_typing_indicator(open_page):
-    ada, bob = open_page(), open_page()
-    room = unique("typing-")
-    ada_name = unique("ada")
-    register(ada, ada_name)
-    register(bob, unique("bob"))
-    create_room(ada, room)
-    bob.reload()
-    join_room(bob, room)
+    ada, bob, _room = two_users_in_a_room(open_page, "typing-")
     ada.locator("#composer-input").press_sequentially("hel")
     expect(bob.locator("#typing")).to_contain_text("is typing")
 
@@ -181,13 +181,7 @@ def test_older_history_loads_on_scroll(open_page, web_server):
 
 
 def test_message_text_is_never_html(open_page):
-    ada, bob = open_page(), open_page()
-    room = unique("xss-")
-    register(ada, unique("ada"))
-    register(bob, unique("bob"))
-    create_room(ada, room)
-    bob.reload()
-    join_room(bob, room)
+    ada, bob, _room = two_users_in_a_room(open_page, "xss-")
     alerts: list[str] = []
     bob.on("dialog", lambda dialog: alerts.append(dialog.message))
     payload = "<img src=x onerror=alert(1)>"
@@ -251,13 +245,7 @@ def test_phone_width_shows_rooms_behind_a_button(open_page):
 
 
 def test_connection_state_and_catch_up_after_a_network_drop(open_page):
-    ada, bob = open_page(), open_page()
-    room = unique("drop-")
-    register(ada, unique("ada"))
-    register(bob, unique("bob"))
-    create_room(ada, room)
-    bob.reload()
-    join_room(bob, room)
+    ada, bob, _room = two_users_in_a_room(open_page, "drop-")
     bob.context.set_offline(True)
     bob.evaluate("() => window.dispatchEvent(new Event('offline'))")
     expect(bob.locator("#connection")).not_to_have_text("online", timeout=30_000)

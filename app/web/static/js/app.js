@@ -42,36 +42,23 @@ async function startChat(user) {
   await loadPublicRooms();
 }
 
-async function onLogin(event) {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    const body = await api("POST", "/api/auth/login", {
-      login: form.get("login"),
-      password: form.get("password"),
-    });
-    event.target.reset();
-    await startChat(body.user);
-  } catch (error) {
-    $("#auth-error").textContent = describe(error);
-  }
+// Login and registration differ only in their path and fields.
+function authForm(path, fields) {
+  return async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    try {
+      const body = await api("POST", path, Object.fromEntries(fields.map((name) => [name, form.get(name)])));
+      event.target.reset();
+      await startChat(body.user);
+    } catch (error) {
+      $("#auth-error").textContent = describe(error);
+    }
+  };
 }
 
-async function onRegister(event) {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    const body = await api("POST", "/api/auth/register", {
-      username: form.get("username"),
-      email: form.get("email"),
-      password: form.get("password"),
-    });
-    event.target.reset();
-    await startChat(body.user);
-  } catch (error) {
-    $("#auth-error").textContent = describe(error);
-  }
-}
+const onLogin = authForm("/api/auth/login", ["login", "password"]);
+const onRegister = authForm("/api/auth/register", ["username", "email", "password"]);
 
 async function onLogout() {
   try {
