@@ -292,3 +292,12 @@ def test_screenshot(open_page, web_server, request):
     assert image.startswith(b"\x89PNG")
     if request.config.getoption("--update-screenshot"):
         (ROOT / "docs" / "web-client.png").write_bytes(image)
+
+
+def test_leave_a_room(open_page):
+    ada, bob, room = two_users_in_a_room(open_page, "leave-")
+    bob.get_by_role("button", name="Leave room").click()
+    expect(bob.locator("#room-title")).to_have_text("Pick a room")
+    expect(bob.locator(".room-item", has_text=room)).to_have_count(0)
+    expect(bob.get_by_role("button", name=f"Join {room}")).to_be_visible()
+    expect(ada.locator("#member-list li")).to_have_count(1)
