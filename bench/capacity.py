@@ -65,12 +65,9 @@ def main() -> None:
         requests.get(f"{url}/api/health", timeout=5)
         time.sleep(1)
         before = rss_kib(server.pid)
+        clients = f"node bench/idle_sockets.mjs {url} {token} {args.sockets}"
         client = subprocess.Popen(
-            [
-                "bash",
-                "-c",
-                f"ulimit -n $(ulimit -Hn) && exec node bench/idle_sockets.mjs {url} {token} {args.sockets}",
-            ],
+            ["bash", "-c", f"ulimit -n $(ulimit -Hn) && exec {clients}"],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
