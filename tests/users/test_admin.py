@@ -111,3 +111,23 @@ def test_statistics_count_online_users(client, user, admin_headers):
 
 def test_statistics_are_for_admins_only(client, user_headers):
     assert client.get("/api/users/statistics", headers=user_headers).status_code == 403
+
+
+def test_admin_changes_a_username_and_email(client, user, admin_headers):
+    response = client.patch(
+        f"/api/users/{user.id}",
+        headers=admin_headers,
+        json={"username": "countess", "email": "Countess@Example.com"},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["username"] == "countess"
+    assert response.get_json()["email"] == "countess@example.com"
+
+
+def test_admin_cannot_give_a_taken_username(client, user, make_user, admin_headers):
+    make_user(username="bob")
+    response = client.patch(
+        f"/api/users/{user.id}", headers=admin_headers, json={"username": "BOB"}
+    )
+    assert response.status_code == 409
+    assert "username" in response.get_json()["fields"]
