@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.extensions import db
@@ -37,3 +37,9 @@ def keyset_page(
     rows = rows[:limit]
     next_cursor = getattr(rows[-1], key.key) if has_more else None
     return Page(rows, has_more, next_cursor)
+
+
+def starts_with(column: Any, text: str) -> ColumnElement[bool]:
+    """A case-insensitive prefix match in which % and _ match themselves."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(escaped + "%", escape="\\")

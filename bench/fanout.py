@@ -26,9 +26,11 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from tests.support.postgres import PostgresServer, free_port  # noqa: E402
-from tests.support.server import procfile_command, run_release, server_environment  # noqa: E402
+from parley import parley_on_postgres  # noqa: E402
+
+from tests.support.postgres import free_port  # noqa: E402
 
 SERVER_CPU, LOADGEN_CPU = "0", "1"
 RECEIVERS, SENDERS = 200, 4
@@ -114,32 +116,13 @@ def run_load(
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
 
 
-def child_pid(process: subprocess.Popen[bytes]) -> int:
-    """The server's own pid (taskset execs it, so they are the same)."""
-    return process.pid
-
-
 def bench_parley(args: argparse.Namespace) -> list[dict]:
-    postgres = PostgresServer()
-    server = None
-    try:
-        database_url = postgres.start()
-        port = free_port()
-        env = server_environment(
-            database_url, port, RATELIMIT_ENABLED="false", BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING"
-        )
-        run_release(env)
-        web = procfile_command("web").replace("--host 0.0.0.0", "--host 127.0.0.1")
-        server = start(["bash", "-c", f"exec {web}"], env)
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url)
+    with parley_on_postgres(lambda web: pinned(SERVER_CPU, ["bash", "-c", f"exec {web}"])) as (
+        server,
+        url,
+    ):
         receivers, senders, room_id = make_users(url)
-        return run_load(url, child_pid(server), receivers, senders, room_id, args)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(30)
-        postgres.stop()
+        return run_load(url, server.pid, receivers, senders, room_id, args)
 
 
 def bench_reference(command: list[str], args: argparse.Namespace) -> list[dict]:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import ApiError, conflict, not_found
 from app.extensions import db
 from app.models import Membership, Room, User
-from app.pagination import Page, keyset_page
+from app.pagination import Page, keyset_page, starts_with
 from app.realtime import events, presence
 from app.rooms.access import RoomAccess, member_room, require_manager, visible_room
 
@@ -73,8 +73,7 @@ def list_rooms(user: User, args: dict[str, Any]) -> Page:
     if "kind" in args:
         query = query.where(Room.kind == args["kind"])
     if args.get("q"):
-        prefix = args["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(Room.name).like(prefix + "%", escape="\\"))
+        query = query.where(starts_with(Room.name, args["q"]))
     return keyset_page(query, Room.id, args["limit"], args.get("cursor"))
 
 

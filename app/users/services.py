@@ -17,7 +17,7 @@ from app.auth.services import (
 from app.errors import ApiError, conflict, not_found, validation_error
 from app.extensions import db
 from app.models import ROLES, User
-from app.pagination import Page, keyset_page
+from app.pagination import Page, keyset_page, starts_with
 from app.realtime import events, presence
 from app.rooms.services import forget_user
 from app.users.schemas import UserPublicSchema
@@ -119,14 +119,8 @@ def list_users(viewer: User, args: dict[str, Any]) -> Page:
         raise ApiError("forbidden", "Only admins may filter users by role or active.")
     query = select(User)
     if args.get("q"):
-        prefix = (
-            args["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
         query = query.where(
-            or_(
-                func.lower(User.username).like(prefix, escape="\\"),
-                func.lower(User.display_name).like(prefix, escape="\\"),
-            )
+            or_(starts_with(User.username, args["q"]), starts_with(User.display_name, args["q"]))
         )
     if "role" in args:
         query = query.where(User.role == args["role"])

@@ -253,22 +253,27 @@ async function joinRoom(id) {
   await openRoom(id);
 }
 
-async function onCreateRoom(event) {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    const room = await api("POST", "/api/rooms", {
-      name: form.get("name"),
-      kind: form.get("private") ? "private" : "public",
-    });
-    event.target.reset();
-    state.rooms.set(room.id, room);
-    renderRooms();
-    await openRoom(room.id);
-  } catch (error) {
-    $("#side-error").textContent = describe(error);
-  }
+// Creating a room and starting a conversation both end in a room to open.
+function roomForm(path, bodyOf) {
+  return async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    try {
+      const room = await api("POST", path, bodyOf(form));
+      event.target.reset();
+      state.rooms.set(room.id, room);
+      renderRooms();
+      await openRoom(room.id);
+    } catch (error) {
+      $("#side-error").textContent = describe(error);
+    }
+  };
 }
+
+const onCreateRoom = roomForm("/api/rooms", (form) => ({
+  name: form.get("name"),
+  kind: form.get("private") ? "private" : "public",
+}));
 
 async function onLeaveRoom() {
   const id = state.current;
@@ -289,19 +294,7 @@ async function onShowCode() {
   }
 }
 
-async function onStartDm(event) {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    const room = await api("POST", "/api/conversations", { code: form.get("code") });
-    event.target.reset();
-    state.rooms.set(room.id, room);
-    renderRooms();
-    await openRoom(room.id);
-  } catch (error) {
-    $("#side-error").textContent = describe(error);
-  }
-}
+const onStartDm = roomForm("/api/conversations", (form) => ({ code: form.get("code") }));
 
 // ---------- the open room ----------
 

@@ -1,0 +1,53 @@
+"""Parley as the benchmarks run it: a throw-away PostgreSQL and the Procfile's web line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.postgres import PostgresServer, free_port  # noqa: E402
+from tests.support.server import procfile_command, run_release, server_environment  # noqa: E402
+
+
+@contextmanager
+def parley_on_postgres(
+    command: Callable[[str], list[str]],
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """Migrate a fresh PostgreSQL, start Parley with `command(web_line)`, yield it and its URL.
+
+    Limits are off and bcrypt is cheap: the benchmarks measure the chat path.
+    """
+    postgres = PostgresServer()
+    server = None
+    try:
+        database_url = postgres.start()
+        port = free_port()
+        env = server_environment(
+            database_url, port, RATELIMIT_ENABLED="false", BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING"
+        )
+        run_release(env)
+        web = procfile_command("web").replace("--host 0.0.0.0", "--host 127.0.0.1")
+        server = subprocess.Popen(command(web), cwd=ROOT, env=env)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/api/health", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield server, url
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(60)
+        postgres.stop()
