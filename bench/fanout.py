@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -116,13 +117,40 @@ def run_load(
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
 
 
+def profiler(pid: int, path: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling the server for the whole load, collapsed stacks to `path`."""
+    return subprocess.Popen(
+        [
+            "py-spy",
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--rate",
+            "250",
+            "--output",
+            str(path),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def bench_parley(args: argparse.Namespace) -> list[dict]:
     with parley_on_postgres(lambda web: pinned(SERVER_CPU, ["bash", "-c", f"exec {web}"])) as (
         server,
         url,
     ):
         receivers, senders, room_id = make_users(url)
-        return run_load(url, server.pid, receivers, senders, room_id, args)
+        spy = profiler(server.pid, args.profile) if args.profile else None
+        try:
+            return run_load(url, server.pid, receivers, senders, room_id, args)
+        finally:
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(60)
 
 
 def bench_reference(command: list[str], args: argparse.Namespace) -> list[dict]:
@@ -136,6 +164,21 @@ def bench_reference(command: list[str], args: argparse.Namespace) -> list[dict]:
     finally:
         server.terminate()
         server.wait(30)
+
+
+SERVERS = {
+    "parley": ("parley", bench_parley),
+    "flask": (
+        "flask-socketio (ref)",
+        lambda args: bench_reference(
+            [sys.executable, str(ROOT / "bench" / "reference_server.py")], args
+        ),
+    ),
+    "node": (
+        "node socket.io (ref)",
+        lambda args: bench_reference(["node", str(ROOT / "bench" / "node_reference.mjs")], args),
+    ),
+}
 
 
 def print_table(results: dict[str, list[dict]]) -> None:
@@ -209,17 +252,24 @@ def main() -> None:
         type=lambda s: [int(r) for r in s.split(",")],
         default=[25, 50, 100, 200, 300, 400],
     )
-    parser.add_argument("--skip-node", action="store_true")
+    parser.add_argument(
+        "--servers",
+        type=lambda s: s.split(","),
+        default=list(SERVERS),
+        help=f"which of {','.join(SERVERS)} to run (default: all)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="sample Parley with py-spy during the load; collapsed stacks to FILE",
+    )
     args = parser.parse_args()
 
-    results = {"parley": bench_parley(args)}
-    results["flask-socketio (ref)"] = bench_reference(
-        [sys.executable, str(ROOT / "bench" / "reference_server.py")], args
-    )
-    if not args.skip_node:
-        results["node socket.io (ref)"] = bench_reference(
-            ["node", str(ROOT / "bench" / "node_reference.mjs")], args
-        )
+    results = {}
+    for key in args.servers:
+        name, run = SERVERS[key]
+        results[name] = run(args)
 
     print_table(results)
     out = ROOT / "bench" / "results"

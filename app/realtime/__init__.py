@@ -114,7 +114,7 @@ def close_room(room_id: int) -> None:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-SocketIO, with Parley's Redis manager when REDIS_URL is set."""
-    from app.realtime import presence
+    from app.realtime import delivery, presence
     from app.realtime.namespace import register_namespace
     from app.realtime.queue import ParleyRedisManager
 
@@ -122,19 +122,23 @@ def init_app(app: Flask) -> None:
     # Flask-SocketIO accumulates options across init_app calls; a queue from
     # an earlier app (tests build many) must not leak into this one.
     socketio.server_options.pop("client_manager", None)
-    options: dict[str, Any] = {}
-    if app.config["REDIS_URL"]:
-        options["client_manager"] = ParleyRedisManager(
-            app.config["REDIS_URL"], channel="parley-socketio", apply=apply_control
-        )
+    manager: delivery.FramedBroadcast = (
+        ParleyRedisManager(app.config["REDIS_URL"], channel="parley-socketio", apply=apply_control)
+        if app.config["REDIS_URL"]
+        else delivery.Manager()
+    )
     cors = app.config["CORS_ORIGINS"]
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         cors_allowed_origins="*" if cors == ["*"] else (cors or None),
         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
-        **options,
+        client_manager=manager,
     )
+    if app.config["ASYNC_MODE"] == "eventlet":
+        from app.realtime import websocket
+
+        websocket.install(socketio.server.eio)
     presence.configure(app.config["REDIS_URL"], app.config["PRESENCE_TTL_SECONDS"])
     if not app.config["WEBSOCKET_COMPRESSION"]:
         app.wsgi_app = WithoutCompression(app.wsgi_app)  # type: ignore[method-assign]

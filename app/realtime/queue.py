@@ -21,12 +21,16 @@ import redis
 import socketio
 from flask import current_app
 
+from app.realtime import delivery
+
 log = logging.getLogger(__name__)
 
 METHOD = "parley"
 
 
-class ParleyRedisManager(socketio.RedisManager):
+class ParleyRedisManager(socketio.RedisManager, delivery.Manager):
+    """Broadcasts that arrive from the queue are delivered as framed broadcasts."""
+
     name = "parley-redis"
 
     def __init__(self, url: str, channel: str, apply: Callable[[dict[str, Any]], None]):

@@ -1,0 +1,128 @@
+"""Broadcast delivery: one encoded frame, written to every recipient's socket.
+
+python-socketio's manager encodes a broadcast once, then hands each
+recipient the packet through its Engine.IO queue: a queue put, a wake-up
+of that socket's writer greenlet, and a WebSocket frame built again for
+every recipient. For a chat room that is most of the server's work.
+
+Here a broadcast builds its WebSocket frame once. A recipient whose
+websocket transport can take frames directly (see `websocket.py`) gets the
+frame appended to its outbox, and outboxes are written with one system call
+per socket per turn of the event loop, so a burst of messages costs one
+write per recipient, not one per message. Everyone else (long-polling
+clients, other async modes, a socket whose writer is busy) gets the packet
+through its queue as before, so a socket's packets always leave in the
+order they were sent.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any, Protocol
+
+import socketio
+from engineio import packet as eio_packet
+from socketio import packet as sio_packet
+
+
+class Frame(bytes):
+    """A complete WebSocket frame, ready for the wire."""
+
+
+def text_frame(text: str) -> Frame:
+    """An unmasked, uncompressed, final text frame (RFC 6455 section 5.2)."""
+    payload = text.encode("utf-8")
+    length = len(payload)
+    if length <= 125:
+        header = struct.pack("!BB", 0x81, length)
+    elif length <= 0xFFFF:
+        header = struct.pack("!BBH", 0x81, 126, length)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, length)
+    return Frame(header + payload)
+
+
+class DirectWriter(Protocol):
+    """What a websocket transport offers for frames that skip the queue."""
+
+    def can_take_direct(self) -> bool: ...
+
+    def push(self, frame: Frame) -> None: ...
+
+
+class FramedPacket(eio_packet.Packet):
+    """An Engine.IO message whose encoding is already a WebSocket frame.
+
+    Queued only for websocket transports that take frames, so that the
+    socket's writer passes the frame through without building it again.
+    """
+
+    def __init__(self, frame: Frame):
+        super().__init__(eio_packet.MESSAGE)
+        self.frame = frame
+
+    def encode(self, b64: bool = False) -> Frame:
+        return self.frame
+
+
+class FramedBroadcast:
+    """Manager mixin: `emit` without callbacks writes one frame to every recipient.
+
+    Put it before python-socketio's `Manager` in the bases; the Redis
+    manager's remote emits arrive through the same `emit`.
+    """
+
+    server: Any
+
+    def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        room = to or room
+        if callback is not None or namespace not in self.rooms:  # type: ignore[attr-defined]
+            super().emit(  # type: ignore[misc]
+                event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
+            )
+            return
+        args = list(data) if isinstance(data, tuple) else ([] if data is None else [data])
+        encoded = self.server.packet_class(
+            sio_packet.EVENT, namespace=namespace, data=[event, *args]
+        ).encode()
+        if isinstance(encoded, list):  # binary attachments: leave them to the stock path
+            super().emit(  # type: ignore[misc]
+                event, data, namespace, room=room, skip_sid=skip_sid, **kwargs
+            )
+            return
+        plain = eio_packet.Packet(eio_packet.MESSAGE, encoded)
+        skip = set(skip_sid) if isinstance(skip_sid, list) else {skip_sid}
+        engine = self.server.eio
+        frame: Frame | None = None
+        framed: FramedPacket | None = None
+        for sid, eio_sid in self.get_participants(namespace, room):  # type: ignore[attr-defined]
+            if sid in skip:
+                continue
+            socket = engine.sockets.get(eio_sid)
+            writer: DirectWriter | None = getattr(socket, "direct_writer", None)
+            if writer is None or not socket.upgraded or socket.upgrading:
+                self.server._send_eio_packet(eio_sid, plain)
+                continue
+            if socket.closing or socket.closed:
+                continue
+            if frame is None:
+                frame = text_frame("4" + encoded)
+                framed = FramedPacket(frame)
+            if writer.can_take_direct() and socket.queue.empty():
+                writer.push(frame)
+            else:
+                socket.send(framed)
+
+
+class Manager(FramedBroadcast, socketio.Manager):
+    """The in-process manager, with framed broadcasts."""
