@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 from flask_jwt_extended import current_user, jwt_required
 
+from app.auth.credentials import Credentials
 from app.messages import services
 from app.messages.schemas import (
     EditMessageArgs,
@@ -19,8 +20,6 @@ from app.messages.schemas import (
 from app.rest import Blueprint
 
 bp = Blueprint("messages", __name__, url_prefix="/api", description="Messages")
-
-MESSAGE = MessageSchema()
 
 
 @bp.route("/rooms/<int:room_id>/messages", methods=["GET"])
@@ -39,10 +38,11 @@ def history(args: dict[str, Any], room_id: int) -> services.History:
 @bp.alt_response(200, schema=MessageSchema, description="A repeated client_id: the original")
 def post_message(data: dict[str, Any], room_id: int) -> Response:
     """Send a message to a room (members); a repeated client_id returns the original."""
+    sender = Credentials(current_user.id, None, current_user.token_version)
     message, created = services.post_message(
-        current_user, room_id, data["content"], data.get("client_id")
+        sender, room_id, data["content"], data.get("client_id")
     )
-    response = jsonify(MESSAGE.dump(message))
+    response = jsonify(message)
     response.status_code = 201 if created else 200
     return response
 

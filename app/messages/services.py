@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.credentials import Credentials, still_valid
 from app.errors import ApiError, conflict, not_found, validation_error
 from app.extensions import db
+from app.messages import store
 from app.messages.ordering import room_send_lock
 from app.metrics import MESSAGES_STORED
 from app.models import Membership, Message, Room, User
@@ -59,14 +61,9 @@ def history(
     return History(rows, has_more, rows[0].id if has_more else None)
 
 
-def _advance(column: Any, value: int) -> Any:
-    """column := greatest(column, value), in SQL, so concurrent writers never move it back."""
-    return case((func.coalesce(column, 0) < value, value), else_=column)
-
-
-def _existing_send(user: User, client_id: str, room_id: int) -> Message | None:
+def _existing_send(user_id: int, client_id: str, room_id: int) -> Message | None:
     existing = db.session.scalars(
-        select(Message).where(Message.sender_id == user.id, Message.client_id == client_id)
+        select(Message).where(Message.sender_id == user_id, Message.client_id == client_id)
     ).first()
     if existing is not None and existing.room_id != room_id:
         raise conflict(
@@ -76,47 +73,60 @@ def _existing_send(user: User, client_id: str, room_id: int) -> Message | None:
 
 
 def post_message(
-    user: User,
+    sender: Credentials,
     room_id: int,
     content: str,
     client_id: str | None = None,
     origin_sid: str | None = None,
-) -> tuple[Message, bool]:
-    """Store a message, then broadcast it. Returns the message and whether it is new.
+) -> tuple[dict[str, Any], bool]:
+    """Store a message, then broadcast it. Returns its wire form and whether it is new.
 
-    A repeat of a client_id returns the original and stores nothing.
+    The store checks the sender's credentials and membership itself; only a
+    refused send reads more, to say why. A repeat of a client_id returns the
+    original and stores nothing: repeats are rare, so the send is tried first
+    and the original looked up when the database refuses a second one.
     """
-    member_room(user, room_id)
-    if client_id:
-        existing = _existing_send(user, client_id, room_id)
-        if existing is not None:
-            return existing, False
     with room_send_lock(room_id):
-        message = Message(room_id=room_id, sender_id=user.id, content=content, client_id=client_id)
-        db.session.add(message)
+        created_at = utcnow()
         try:
-            db.session.flush()
+            stored = store.store_message(
+                db.session, sender, room_id, content, client_id, created_at
+            )
         except IntegrityError:
-            # A concurrent retry with the same client_id committed first.
-            db.session.rollback()
-            existing = _existing_send(user, client_id, room_id) if client_id else None
+            existing = _existing_send(sender.user_id, client_id, room_id) if client_id else None
             if existing is None:
                 raise
-            return existing, False
-        db.session.execute(
-            update(Room)
-            .where(Room.id == room_id)
-            .values(last_message_id=_advance(Room.last_message_id, message.id))
+            return events.message_payload(existing), False
+        if stored is None:
+            raise _refusal(sender, room_id)
+        payload = events.message_payload(
+            {
+                "id": stored.id,
+                "room_id": room_id,
+                "sender": {
+                    "id": sender.user_id,
+                    "username": stored.username,
+                    "display_name": stored.display_name,
+                },
+                "content": content,
+                "created_at": created_at,
+                "edited_at": None,
+                "deleted": False,
+                "client_id": client_id,
+            }
         )
-        db.session.execute(
-            update(Membership)
-            .where(Membership.room_id == room_id, Membership.user_id == user.id)
-            .values(last_read_id=_advance(Membership.last_read_id, message.id))
-        )
-        db.session.commit()
         MESSAGES_STORED.inc()
-        events.message_created(message, skip_sid=origin_sid)
-    return message, True
+        events.message_created(payload, skip_sid=origin_sid)
+    return payload, True
+
+
+def _refusal(sender: Credentials, room_id: int) -> ApiError:
+    """Why the store refused a send: revoked credentials, or not a member."""
+    user = still_valid(sender)
+    if user is None:
+        return ApiError("unauthorized", "The session's token has been revoked.")
+    member_room(user, room_id)  # raises 404 or 403
+    return ApiError("forbidden", "Join the room first.")  # joined and left meanwhile
 
 
 def _own_message(user: User, message_id: int) -> tuple[Message, Any]:
@@ -172,7 +182,7 @@ def mark_read(user: User, room_id: int, message_id: int) -> int:
     db.session.execute(
         update(Membership)
         .where(Membership.room_id == room_id, Membership.user_id == user.id)
-        .values(last_read_id=_advance(Membership.last_read_id, message_id))
+        .values(last_read_id=store.advance(Membership.last_read_id, message_id))
     )
     db.session.commit()
     return unread_counts([room_id], [user.id]).get((room_id, user.id), 0)

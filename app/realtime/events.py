@@ -21,18 +21,14 @@ MESSAGE = MessageSchema()
 USER = UserPublicSchema()
 
 
-def message_payload(message: Message) -> dict:
+def message_payload(message: Message | dict) -> dict:
     return MESSAGE.dump(message)
 
 
-def message_created(
-    message: Message, payload: dict | None = None, skip_sid: str | None = None
-) -> None:
+def message_created(payload: dict, skip_sid: str | None = None) -> None:
+    """`message` to the room, from its rendered form (the row may be expired by now)."""
     realtime.emit(
-        "message",
-        payload or message_payload(message),
-        to=realtime.room_channel(message.room_id),
-        skip_sid=skip_sid,
+        "message", payload, to=realtime.room_channel(payload["room_id"]), skip_sid=skip_sid
     )
 
 

@@ -13,6 +13,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from sqlalchemy import update
 
 from app import realtime
+from app.auth.credentials import Credentials
 from app.errors import ApiError, flatten_webargs_messages
 from app.extensions import db, socketio
 from app.messages import services as messages
@@ -32,7 +33,7 @@ from app.realtime.schemas import (
     SendMessagePayload,
     TypingPayload,
 )
-from app.realtime.sockets import SocketIdentity, authenticate_socket, registry, still_valid
+from app.realtime.sockets import authenticate_socket, registry, still_valid
 from app.rooms import services as rooms
 from app.rooms.access import member_room
 from app.rooms.views import render_room, render_rooms
@@ -43,7 +44,7 @@ MESSAGE = MessageSchema()
 PUBLIC_USER = UserPublicSchema()
 PRIVATE_USER = UserPrivateSchema()
 
-Handler = Callable[[User, dict[str, Any]], dict[str, Any]]
+Handler = Callable[[Any, dict[str, Any]], dict[str, Any]]
 
 
 def error_ack(error: ApiError) -> dict[str, Any]:
@@ -60,11 +61,15 @@ def _disconnect_later(sid: str) -> None:
     socketio.start_background_task(task)
 
 
-def event(name: str, schema: type[ma.Schema]) -> Callable[[Handler], Callable[..., dict]]:
+def event(
+    name: str, schema: type[ma.Schema], *, checks_credentials: bool = False
+) -> Callable[[Handler], Callable[..., dict]]:
     """Authorise, validate, run, and turn every outcome into an ack.
 
     A bad payload is a validation_error ack and never drops the connection;
     a revoked token is an unauthorized ack, then the socket is disconnected.
+    A handler that `checks_credentials` itself, inside the statement that
+    does its work, gets the socket's Credentials instead of the User.
     """
 
     def decorate(handler: Handler) -> Callable[..., dict]:
@@ -75,7 +80,7 @@ def event(name: str, schema: type[ma.Schema]) -> Callable[[Handler], Callable[..
             SOCKET_EVENTS.labels(name).inc()
             sid = request.sid
             try:
-                user = current_socket_user(sid)
+                user = current_identity(sid) if checks_credentials else current_socket_user(sid)
                 if not isinstance(data, dict):
                     raise ApiError("validation_error", "The payload must be an object.")
                 try:
@@ -106,9 +111,15 @@ def event(name: str, schema: type[ma.Schema]) -> Callable[[Handler], Callable[..
     return decorate
 
 
-def current_socket_user(sid: str) -> User:
+def current_identity(sid: str) -> Credentials:
     identity = registry.get(sid)
-    user = still_valid(identity) if identity is not None else None
+    if identity is None:
+        raise ApiError("unauthorized", "The session's token has been revoked.")
+    return identity
+
+
+def current_socket_user(sid: str) -> User:
+    user = still_valid(current_identity(sid))
     if user is None:
         raise ApiError("unauthorized", "The session's token has been revoked.")
     return user
@@ -178,7 +189,7 @@ class ChatNamespace(Namespace):
         if presence.backend().connect(user.id, sid):
             events.presence(user, "online")
 
-    def _subscribe(self, sid: str, user: User, identity: SocketIdentity) -> None:
+    def _subscribe(self, sid: str, user: User, identity: Credentials) -> None:
         """Subscribe before reading the catch-up, so nothing falls in between."""
         registry.add(sid, identity)
         join_room(realtime.user_room(user.id))
@@ -218,17 +229,17 @@ class ChatNamespace(Namespace):
         rooms.leave_room(user, args["room_id"])
         return {}
 
-    @event("send_message", SendMessagePayload)
-    def on_send_message(user: User, args: dict[str, Any]) -> dict[str, Any]:
+    @event("send_message", SendMessagePayload, checks_credentials=True)
+    def on_send_message(sender: Credentials, args: dict[str, Any]) -> dict[str, Any]:
         retry_after = hit_socket_limit(
-            "send_message", current_app.config["RATELIMIT_SEND_MESSAGE"], user.id
+            "send_message", current_app.config["RATELIMIT_SEND_MESSAGE"], sender.user_id
         )
         if retry_after is not None:
             raise ApiError("rate_limited", f"Too many messages; retry in {retry_after} s.")
         message, _created = messages.post_message(
-            user, args["room_id"], args["content"], args.get("client_id"), origin_sid=request.sid
+            sender, args["room_id"], args["content"], args.get("client_id"), origin_sid=request.sid
         )
-        return {"message": MESSAGE.dump(message)}
+        return {"message": message}
 
     @event("edit_message", EditMessagePayload)
     def on_edit_message(user: User, args: dict[str, Any]) -> dict[str, Any]:

@@ -3,45 +3,35 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Request
 from flask_jwt_extended import decode_token
 from flask_jwt_extended.config import config as jwt_config
 from jwt import PyJWTError
-from sqlalchemy import literal, select
 
+from app.auth.credentials import Credentials, still_valid
 from app.auth.services import authenticate
 from app.errors import ApiError
-from app.extensions import db
-from app.models import RevokedToken, User
-
-
-@dataclass(frozen=True)
-class SocketIdentity:
-    user_id: int
-    # None when the socket signed in with login and password rather than a token.
-    jti: str | None
-    token_version: int
+from app.models import User
 
 
 class SocketRegistry:
     """The sockets of this process: sid -> identity."""
 
     def __init__(self) -> None:
-        self._by_sid: dict[str, SocketIdentity] = {}
+        self._by_sid: dict[str, Credentials] = {}
         self._lock = threading.Lock()
 
-    def add(self, sid: str, identity: SocketIdentity) -> None:
+    def add(self, sid: str, identity: Credentials) -> None:
         with self._lock:
             self._by_sid[sid] = identity
 
-    def pop(self, sid: str) -> SocketIdentity | None:
+    def pop(self, sid: str) -> Credentials | None:
         with self._lock:
             return self._by_sid.pop(sid, None)
 
-    def get(self, sid: str) -> SocketIdentity | None:
+    def get(self, sid: str) -> Credentials | None:
         return self._by_sid.get(sid)
 
     def count(self) -> int:
@@ -55,21 +45,21 @@ class SocketRegistry:
 registry = SocketRegistry()
 
 
-def _from_token(token: str) -> tuple[User, SocketIdentity]:
+def _from_token(token: str) -> tuple[User, Credentials]:
     try:
         payload = decode_token(token)
     except PyJWTError as exc:
         raise ApiError("unauthorized", f"The token is invalid: {exc}.") from exc
     if payload.get("type") != "access":
         raise ApiError("unauthorized", "An access token is required.")
-    identity = SocketIdentity(int(payload["sub"]), payload["jti"], payload.get("ver", -1))
+    identity = Credentials(int(payload["sub"]), payload["jti"], payload.get("ver", -1))
     user = still_valid(identity)
     if user is None:
         raise ApiError("unauthorized", "The token has been revoked.")
     return user, identity
 
 
-def authenticate_socket(auth: Any, request: Request) -> tuple[User, SocketIdentity]:
+def authenticate_socket(auth: Any, request: Request) -> tuple[User, Credentials]:
     """The contract's four ways, first match wins: auth.token, Bearer header,
     access cookie, auth.login with auth.password."""
     auth = auth if isinstance(auth, dict) else {}
@@ -88,21 +78,5 @@ def authenticate_socket(auth: Any, request: Request) -> tuple[User, SocketIdenti
             user = authenticate(login.strip(), password)
         except ApiError as exc:
             raise ApiError("unauthorized", exc.message) from exc
-        return user, SocketIdentity(user.id, None, user.token_version)
+        return user, Credentials(user.id, None, user.token_version)
     raise ApiError("unauthorized", "Authentication is required: pass auth.token.")
-
-
-def still_valid(identity: SocketIdentity) -> User | None:
-    """The user, if the socket's credentials have not been revoked since; one query."""
-    revoked = (
-        select(RevokedToken.jti).where(RevokedToken.jti == identity.jti).exists()
-        if identity.jti
-        else literal(False)
-    )
-    row = db.session.execute(select(User, revoked).where(User.id == identity.user_id)).first()
-    if row is None:
-        return None
-    user, is_revoked = row
-    if is_revoked or not user.active or user.token_version != identity.token_version:
-        return None
-    return user
