@@ -88,7 +88,14 @@ class Config:
 
         default_db = f"sqlite:///{BASE_DIR / 'instance' / 'parley.db'}"
         self.SQLALCHEMY_DATABASE_URI = normalize_database_url(env.str("DATABASE_URL", default_db))
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A ping on every checkout costs a round trip per socket event. Without
+        # it, a connection lost to a database restart fails one statement, and
+        # SQLAlchemy then replaces every pooled connection; recycling keeps
+        # connections younger than the idle timeouts of proxies in between.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": env.bool("DATABASE_PRE_PING", False),
+            "pool_recycle": env.int("DATABASE_POOL_RECYCLE", 1800),
+        }
         self.SQLALCHEMY_TRACK_MODIFICATIONS = False
 
         self.HOST = env.str("HOST", self.DEFAULT_HOST)

@@ -80,3 +80,14 @@ def test_parley_env_picks_the_class():
     assert isinstance(load_config({"PARLEY_ENV": "production", **SECRETS}), ProductionConfig)
     with pytest.raises(ConfigError):
         load_config({"PARLEY_ENV": "staging"})
+
+
+def test_pooled_connections_are_not_pinged_by_default():
+    options = ProductionConfig(SECRETS).SQLALCHEMY_ENGINE_OPTIONS
+    assert options == {"pool_pre_ping": False, "pool_recycle": 1800}
+
+
+def test_pinging_and_recycling_are_settings():
+    environ = {**SECRETS, "DATABASE_PRE_PING": "true", "DATABASE_POOL_RECYCLE": "300"}
+    options = ProductionConfig(environ).SQLALCHEMY_ENGINE_OPTIONS
+    assert options == {"pool_pre_ping": True, "pool_recycle": 300}

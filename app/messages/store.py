@@ -5,10 +5,10 @@ and the sender is a member of the room, so a send needs no reads before it.
 With it go the room's last message and the sender's read marker, each moved
 forward in SQL so that concurrent writers never move them back.
 
-On PostgreSQL all of that is one statement (data-modifying CTEs) run in
-autocommit: a single round trip, atomic on its own. Elsewhere (SQLite, in
-process, where a round trip costs little) the same statements run one by
-one in the session's transaction.
+On PostgreSQL all of that is one statement (data-modifying CTEs), so a
+send costs three round trips: BEGIN, the statement, COMMIT. Elsewhere
+(SQLite, in process, where a round trip costs little) the same statements
+run one by one. Either way the session's transaction commits them.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import scoped_session
 
@@ -149,22 +150,30 @@ def store_message(
         "p_deleted": False,
     }
     with_jti = bool(sender.jti)
-    engine = session.get_bind()
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            row = connection.execute(_SINGLE[with_jti], params).first()
-        return Stored(*row) if row is not None else None
     try:
-        message_id = session.execute(_INSERT[with_jti], params).scalar()
-        if message_id is None:
+        # Core statements: run on the session's connection, past the ORM.
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            row = connection.execute(_SINGLE[with_jti], params).first()
+            stored = Stored(*row) if row is not None else None
+        else:
+            stored = _store_stepwise(connection, with_jti, params)
+        if stored is None:
             session.rollback()
-            return None
-        params["p_message_id"] = message_id
-        session.execute(_ADVANCE_ROOM, params)
-        session.execute(_ADVANCE_SENDER_MARKER, params)
-        names = session.execute(_SENDER_NAMES, params).one()
-        session.commit()
+        else:
+            session.commit()
     except IntegrityError:
         session.rollback()
         raise
-    return Stored(message_id, *names)
+    return stored
+
+
+def _store_stepwise(connection: Connection, with_jti: bool, params: dict) -> Stored | None:
+    message_id = connection.execute(_INSERT[with_jti], params).scalar()
+    if message_id is None:
+        return None
+    params = {**params, "p_message_id": message_id}
+    connection.execute(_ADVANCE_ROOM, params)
+    connection.execute(_ADVANCE_SENDER_MARKER, params)
+    username, display_name = connection.execute(_SENDER_NAMES, params).one()
+    return Stored(message_id, username, display_name)

@@ -1,10 +1,12 @@
 """Eventlet's websocket transport, with an outbox that broadcasts write into.
 
 Engine.IO hands every outgoing packet to a writer greenlet per socket,
-through a queue. `OutboxWebSocket` keeps that path (pings, acks, anything
-sent to one socket), and adds `push()`: a broadcast appends a ready frame
-(see `delivery.py`) to the outbox, and once per turn of the event loop every
-outbox is written with a single non-blocking send. A socket that cannot take
+through a queue. `OutboxWebSocket` adds `push()`: a broadcast appends a
+ready frame (see `delivery.py`) to the outbox, and so does a packet for
+this one socket (an ack, a ping) when nothing waits in the queue ahead of
+it; once per turn of the event loop every outbox is written with a single
+non-blocking send. The queue and its writer remain for what must wait its
+turn. A socket that cannot take
 it all at once gets a greenlet that finishes the write, and until then its
 frames wait their turn in the outbox. Every write goes through the outbox,
 so frames leave in the order they were pushed or sent.
@@ -19,7 +21,7 @@ import eventlet
 from eventlet.hubs import get_hub
 from eventlet.websocket import RFC6455WebSocket
 
-from app.realtime.delivery import Frame
+from app.realtime.delivery import Frame, text_frame
 
 
 class _Flusher:
@@ -127,6 +129,26 @@ def _tracked_poll(socket: Any, ws: OutboxWebSocket) -> list:
         ws.writer_idle = False
 
 
+def _direct_send(socket: Any, ws: OutboxWebSocket, pkt: Any) -> None:
+    """Engine.IO's Socket.send for one socket (acks, pings): straight to the
+    outbox when nothing is queued ahead of it, else through the queue."""
+    if (
+        socket.upgraded
+        and not socket.upgrading
+        and ws.can_take_direct()
+        and socket.queue.empty()
+        and socket.check_ping_timeout()
+    ):
+        encoded = pkt.encode()
+        if isinstance(encoded, Frame):
+            ws.push(encoded)
+            return
+        if isinstance(encoded, str):
+            ws.push(text_frame(encoded))
+            return
+    type(socket).send(socket, pkt)
+
+
 def websocket_class(base: type) -> type:
     """Engine.IO's eventlet websocket WSGI class, handing out outbox websockets."""
 
@@ -138,6 +160,7 @@ def websocket_class(base: type) -> type:
                 return ws  # compressed frames are built per socket; keep the stock path
             ws = OutboxWebSocket.adopt(ws)
             socket.poll = functools.partial(_tracked_poll, socket, ws)
+            socket.send = functools.partial(_direct_send, socket, ws)
             socket.direct_writer = ws
             return ws
 
