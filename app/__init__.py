@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.application import Parley
 from config import Config, load_config
 
 __version__ = "0.1.0"
@@ -14,7 +15,7 @@ __version__ = "0.1.0"
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""
-    app = Flask(
+    app = Parley(
         __name__,
         instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
         static_folder=None,  # the web client serves its own files

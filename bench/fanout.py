@@ -34,7 +34,7 @@ from parley import parley_on_postgres  # noqa: E402
 from tests.support.postgres import free_port  # noqa: E402
 
 SERVER_CPU, LOADGEN_CPU = "0", "1"
-RECEIVERS, SENDERS = 200, 4
+SENDERS = 4
 
 
 def pinned(cpu: str, command: list[str]) -> list[str]:
@@ -63,10 +63,10 @@ def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.P
     )
 
 
-def make_users(url: str) -> tuple[list[str], list[str], int]:
+def make_users(url: str, receivers: int) -> tuple[list[str], list[str], int]:
     """Register everyone, put them in one room; returns tokens and the room id."""
     tokens = []
-    for i in range(RECEIVERS + SENDERS):
+    for i in range(receivers + SENDERS):
         name = f"bench{i}"
         body = requests.post(
             f"{url}/api/auth/register",
@@ -104,6 +104,7 @@ def run_load(
         "rates": args.rates,
         "step_seconds": args.step_seconds,
         "padding": 40,
+        "receiver_client": args.receiver_client,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(config, handle)
@@ -143,7 +144,7 @@ def bench_parley(args: argparse.Namespace) -> list[dict]:
         server,
         url,
     ):
-        receivers, senders, room_id = make_users(url)
+        receivers, senders, room_id = make_users(url, args.receivers)
         spy = profiler(server.pid, args.profile) if args.profile else None
         try:
             return run_load(url, server.pid, receivers, senders, room_id, args)
@@ -159,7 +160,7 @@ def bench_reference(command: list[str], args: argparse.Namespace) -> list[dict]:
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url)
-        tokens = [f"anonymous{i}" for i in range(RECEIVERS + SENDERS)]
+        tokens = [f"anonymous{i}" for i in range(args.receivers + SENDERS)]
         return run_load(url, server.pid, tokens[SENDERS:], tokens[:SENDERS], 1, args)
     finally:
         server.terminate()
@@ -257,6 +258,13 @@ def main() -> None:
         type=lambda s: s.split(","),
         default=list(SERVERS),
         help=f"which of {','.join(SERVERS)} to run (default: all)",
+    )
+    parser.add_argument("--receivers", type=int, default=200)
+    parser.add_argument(
+        "--receiver-client",
+        choices=["lean", "socket.io"],
+        default="lean",
+        help="receivers as minimal protocol clients over ws (default) or as socket.io-client",
     )
     parser.add_argument(
         "--profile",

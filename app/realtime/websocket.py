@@ -62,6 +62,14 @@ class OutboxWebSocket(RFC6455WebSocket):
         ws.writer_idle = False
         return ws
 
+    @staticmethod
+    def _apply_mask(data: bytes, mask: Any, length: int | None = None, offset: int = 0) -> bytes:
+        """Unmask a client frame as one big-integer XOR (eventlet's goes byte by byte)."""
+        length = len(data) if length is None else length
+        key = bytes(mask[(offset + i) % 4] for i in range(4)) * (length // 4 + 1)
+        value = int.from_bytes(data[:length], "big") ^ int.from_bytes(key[:length], "big")
+        return value.to_bytes(length, "big")
+
     # The direct path (delivery.DirectWriter) -----------------------------
 
     def can_take_direct(self) -> bool:
