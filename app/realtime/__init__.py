@@ -134,6 +134,10 @@ def init_app(app: Flask) -> None:
         cors_allowed_origins="*" if cors == ["*"] else (cors or None),
         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
         client_manager=manager,
+        serializer=delivery.Packet,
+        # A client's events run one after another in its reader, in the order
+        # sent, instead of a new green thread each.
+        async_handlers=False,
     )
     if app.config["ASYNC_MODE"] == "eventlet":
         from app.realtime import websocket

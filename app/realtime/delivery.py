@@ -45,9 +45,29 @@ def text_frame(text: str) -> Frame:
 class DirectWriter(Protocol):
     """What a websocket transport offers for frames that skip the queue."""
 
-    def can_take_direct(self) -> bool: ...
+    # True while nothing waits in the socket's queue or writer: a frame
+    # pushed now cannot overtake a packet sent before it.
+    direct: bool
 
     def push(self, frame: Frame) -> None: ...
+
+
+class Packet(sio_packet.Packet):
+    """Socket.IO's packet, with the binary check every packet runs made cheap.
+
+    The stock check builds a list at every level of the payload and folds it
+    with a lambda; this one answers the same by short-circuiting.
+    """
+
+    @classmethod
+    def data_is_binary(cls, data: Any) -> bool:
+        if isinstance(data, (bytes, bytearray)):
+            return True
+        if isinstance(data, list):
+            return any(cls.data_is_binary(item) for item in data)
+        if isinstance(data, dict):
+            return any(cls.data_is_binary(item) for item in data.values())
+        return False
 
 
 class FramedPacket(eio_packet.Packet):
@@ -110,17 +130,16 @@ class FramedBroadcast:
                 continue
             socket = engine.sockets.get(eio_sid)
             writer: DirectWriter | None = getattr(socket, "direct_writer", None)
-            if writer is None or not socket.upgraded or socket.upgrading:
-                self.server._send_eio_packet(eio_sid, plain)
-                continue
-            if socket.closing or socket.closed:
-                continue
-            if frame is None:
-                frame = text_frame("4" + encoded)
-                framed = FramedPacket(frame)
-            if writer.can_take_direct() and socket.queue.empty():
+            if writer is not None and writer.direct:
+                if frame is None:
+                    frame = text_frame("4" + encoded)
                 writer.push(frame)
-            else:
+            elif writer is None or not socket.upgraded or socket.upgrading:
+                self.server._send_eio_packet(eio_sid, plain)
+            elif not (socket.closing or socket.closed):
+                if framed is None:
+                    frame = frame or text_frame("4" + encoded)
+                    framed = FramedPacket(frame)
                 socket.send(framed)
 
 

@@ -74,10 +74,11 @@ def event(
 
     def decorate(handler: Handler) -> Callable[..., dict]:
         loader = schema()
+        counted = SOCKET_EVENTS.labels(name)
 
         @functools.wraps(handler)
         def on_event(self: Namespace, data: Any = None, *_extra: Any) -> dict[str, Any]:
-            SOCKET_EVENTS.labels(name).inc()
+            counted.inc()
             sid = request.sid
             try:
                 user = current_identity(sid) if checks_credentials else current_socket_user(sid)

@@ -52,14 +52,20 @@ class OutboxWebSocket(RFC6455WebSocket):
     """An RFC 6455 websocket whose writes all go through one ordered outbox."""
 
     outbox: list[bytes]
-    writer_idle: bool
+    # True while Engine.IO's writer waits on an empty queue: a frame pushed
+    # now cannot overtake a packet the writer still holds.
+    direct: bool
+    # True while a greenlet owns the socket's writes (or is about to).
+    writing: bool
 
     @classmethod
     def adopt(cls, ws: RFC6455WebSocket) -> OutboxWebSocket:
         ws.__class__ = cls
         assert isinstance(ws, cls)
         ws.outbox = []
-        ws.writer_idle = False
+        ws.direct = False
+        ws.writing = False
+        ws._fd_send = ws.socket.fd.send
         return ws
 
     @staticmethod
@@ -72,40 +78,35 @@ class OutboxWebSocket(RFC6455WebSocket):
 
     # The direct path (delivery.DirectWriter) -----------------------------
 
-    def can_take_direct(self) -> bool:
-        """True while Engine.IO's writer is waiting on an empty queue, so a
-        frame pushed now cannot overtake a packet it is still holding."""
-        return self.writer_idle and not self.websocket_closed
-
-    def push(self, frame: Frame) -> None:
+    def push(self, frame: bytes) -> None:
         """Queue a frame for the next flush; never blocks."""
-        self.outbox.append(frame)
-        if len(self.outbox) == 1 and not self._sendlock.locked():
+        outbox = self.outbox
+        outbox.append(frame)
+        if len(outbox) == 1 and not self.writing:
             _flusher.mark(self)
 
     def write_nowait(self) -> None:
-        if not self.outbox or self._sendlock.locked():
+        outbox = self.outbox
+        if not outbox or self.writing:
             return  # already written, or a greenlet is writing and will take it
-        data = b"".join(self.outbox)
-        self.outbox.clear()
+        data = outbox[0] if len(outbox) == 1 else b"".join(outbox)
+        outbox.clear()
         try:
-            sent = self.socket.fd.send(data)
+            sent = self._fd_send(data)
         except BlockingIOError:
             sent = 0
         except OSError:
             return  # the peer has gone; the reader notices and closes the socket
         if sent < len(data):
-            self.outbox.insert(0, data[sent:])
-            self._sendlock.acquire(blocking=False)
+            outbox.insert(0, data[sent:])
+            self.writing = True
             eventlet.spawn_n(self._finish_write)
 
     def _finish_write(self) -> None:
         try:
-            self._write_outbox()
+            self._send(None)
         except OSError:
             self.outbox.clear()
-        finally:
-            self._sendlock.release()
 
     # Engine.IO's writer greenlet -----------------------------------------
 
@@ -115,38 +116,38 @@ class OutboxWebSocket(RFC6455WebSocket):
         else:
             super().send(message, **kw)
 
-    def _send(self, frame: bytes) -> None:
+    def _send(self, frame: bytes | None) -> None:
         """Write now, after whatever the outbox already holds."""
-        self.outbox.append(frame)
+        if frame is not None:
+            self.outbox.append(frame)
         with self._sendlock:
-            self._write_outbox()
+            self.writing = True
+            try:
+                while self.outbox:
+                    data = self.outbox[0] if len(self.outbox) == 1 else b"".join(self.outbox)
+                    self.outbox.clear()
+                    self.socket.sendall(data)
+            finally:
+                self.writing = False
 
-    def _write_outbox(self) -> None:
-        while self.outbox:
-            data = self.outbox[0] if len(self.outbox) == 1 else b"".join(self.outbox)
-            self.outbox.clear()
-            self.socket.sendall(data)
+    def _send_closing_frame(self, *args: Any, **kwargs: Any) -> None:
+        self.direct = False
+        super()._send_closing_frame(*args, **kwargs)
 
 
 def _tracked_poll(socket: Any, ws: OutboxWebSocket) -> list:
     """Engine.IO's poll, noting while the writer waits with nothing in hand."""
-    ws.writer_idle = True
+    ws.direct = socket.upgraded and not socket.upgrading and not ws.websocket_closed
     try:
         return type(socket).poll(socket)
     finally:
-        ws.writer_idle = False
+        ws.direct = False
 
 
 def _direct_send(socket: Any, ws: OutboxWebSocket, pkt: Any) -> None:
     """Engine.IO's Socket.send for one socket (acks, pings): straight to the
     outbox when nothing is queued ahead of it, else through the queue."""
-    if (
-        socket.upgraded
-        and not socket.upgrading
-        and ws.can_take_direct()
-        and socket.queue.empty()
-        and socket.check_ping_timeout()
-    ):
+    if ws.direct and socket.check_ping_timeout():
         encoded = pkt.encode()
         if isinstance(encoded, Frame):
             ws.push(encoded)
@@ -154,6 +155,7 @@ def _direct_send(socket: Any, ws: OutboxWebSocket, pkt: Any) -> None:
         if isinstance(encoded, str):
             ws.push(text_frame(encoded))
             return
+    ws.direct = False  # the writer has a packet to send now
     type(socket).send(socket, pkt)
 
 
