@@ -6,6 +6,10 @@ so eventlet, gevent or plain threads is a setting (ASYNC_MODE).
 
 from __future__ import annotations
 
+import _thread
+import contextlib
+import os
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -35,19 +39,45 @@ def assert_green_psycopg() -> None:
 
 
 def run_blocking(fn: Callable[..., T], *args: object) -> T:
-    """Run CPU-heavy or blocking work off the event loop.
+    """Run CPU-heavy or blocking work off the event loop, at low CPU priority.
 
     bcrypt releases the GIL, so in a native thread it neither stalls other
-    connections nor serialises with them.
+    connections nor serialises with them. The pool's threads run at the
+    lowest priority: when the CPU is short, sign-ins wait, live chat does not.
     """
-    if _mode == "eventlet":
-        from eventlet import tpool
+    if _mode == "threading":
+        return fn(*args)
+    with _slots:
+        if _mode == "eventlet":
+            from eventlet import tpool
 
-        return tpool.execute(fn, *args)
-    if _mode == "gevent":
+            return tpool.execute(_at_low_priority, fn, *args)
         from gevent import get_hub
 
-        return get_hub().threadpool.apply(fn, args)
+        return get_hub().threadpool.apply(_at_low_priority, (fn, *args))
+
+
+# At most this many blocking calls run at once; the rest wait their turn in
+# the event loop. More would only share the same spare cores, and every
+# runnable worker thread takes a share of the event loop's core too.
+BLOCKING_CONCURRENCY = max(1, (os.cpu_count() or 2) - 1)
+_slots = threading.BoundedSemaphore(BLOCKING_CONCURRENCY)
+
+
+LOW_PRIORITY = 19
+_lowered: set[int] = set()
+
+
+def _at_low_priority(fn: Callable[..., T], *args: object) -> T:
+    """Run fn in this pool thread, lowering the thread's priority the first time.
+
+    On Linux the nice value is per thread, and `who=0` names the caller.
+    """
+    thread = _thread.get_native_id()
+    if thread not in _lowered:
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, 0, LOW_PRIORITY)
+        _lowered.add(thread)
     return fn(*args)
 
 

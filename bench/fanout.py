@@ -35,6 +35,7 @@ from tests.support.postgres import free_port  # noqa: E402
 
 SERVER_CPU, LOADGEN_CPU = "0", "1"
 SENDERS = 4
+PASSWORD = "Bench1234"
 
 
 def pinned(cpu: str, command: list[str]) -> list[str]:
@@ -70,7 +71,7 @@ def make_users(url: str, receivers: int) -> tuple[list[str], list[str], int]:
         name = f"bench{i}"
         body = requests.post(
             f"{url}/api/auth/register",
-            json={"username": name, "email": f"{name}@example.com", "password": "Bench1234"},
+            json={"username": name, "email": f"{name}@example.com", "password": PASSWORD},
             timeout=10,
         ).json()
         tokens.append(body["access_token"])
@@ -105,6 +106,8 @@ def run_load(
         "step_seconds": args.step_seconds,
         "padding": 40,
         "receiver_client": args.receiver_client,
+        "login_rates": args.logins,
+        "login": {"login": "bench0", "password": PASSWORD},
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(config, handle)
@@ -140,10 +143,10 @@ def profiler(pid: int, path: Path) -> subprocess.Popen[bytes]:
 
 
 def bench_parley(args: argparse.Namespace) -> list[dict]:
-    with parley_on_postgres(lambda web: pinned(SERVER_CPU, ["bash", "-c", f"exec {web}"])) as (
-        server,
-        url,
-    ):
+    with parley_on_postgres(
+        lambda web: pinned(SERVER_CPU, ["bash", "-c", f"exec {web}"]),
+        bcrypt_rounds=args.bcrypt_rounds,
+    ) as (server, url):
         receivers, senders, room_id = make_users(url, args.receivers)
         spy = profiler(server.pid, args.profile) if args.profile else None
         try:
@@ -260,6 +263,18 @@ def main() -> None:
         help=f"which of {','.join(SERVERS)} to run (default: all)",
     )
     parser.add_argument("--receivers", type=int, default=200)
+    parser.add_argument(
+        "--logins",
+        type=lambda s: [float(r) for r in s.split(",")],
+        default=[],
+        help="sign-ins per second during each step (Parley only), e.g. 0,10 with --rates 100,100",
+    )
+    parser.add_argument(
+        "--bcrypt-rounds",
+        type=int,
+        default=4,
+        help="Parley's BCRYPT_ROUNDS (cheap by default: the fan-out measures the chat path)",
+    )
     parser.add_argument(
         "--receiver-client",
         choices=["lean", "socket.io"],

@@ -113,11 +113,36 @@ for (const socket of senders) {
 const recipients = receivers.length + senders.length - 1;
 await sleep(1000);
 
-for (const rate of config.rates) {
+// Sign-ins (POST /api/auth/login) at a fixed rate alongside a step, when
+// the config gives "login_rates" (one per step) and a "login" to use.
+function startLogins(rate, results) {
+  if (!rate) return () => {};
+  const timer = setInterval(async () => {
+    const started = now();
+    try {
+      const response = await fetch(`${config.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(config.login),
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) results.push(now() - started);
+      else results.failed += 1;
+    } catch {
+      results.failed += 1;
+    }
+  }, 1000 / rate);
+  return () => clearInterval(timer);
+}
+
+for (const [step, rate] of config.rates.entries()) {
   latencies = [];
   delivered = 0;
   let sent = 0;
   let acked = 0;
+  const loginRate = (config.login_rates || [])[step] || 0;
+  const logins = Object.assign([], { failed: 0 });
+  const stopLogins = startLogins(loginRate, logins);
   const interval = 1000 / (rate / senders.length);
   const cpuBefore = serverCpuSeconds();
   const ownBefore = process.cpuUsage();
@@ -139,11 +164,13 @@ for (const rate of config.rates) {
   );
   await sleep(config.step_seconds * 1000);
   for (const timer of timers) clearInterval(timer);
+  stopLogins();
   const elapsed = (now() - started) / 1000;
   await sleep(2000); // let the last messages land
   const cpu = serverCpuSeconds() - cpuBefore;
   const own = process.cpuUsage(ownBefore);
   latencies.sort((a, b) => a - b);
+  logins.sort((a, b) => a - b);
   const expected = sent * recipients;
   console.log(
     JSON.stringify({
@@ -157,6 +184,11 @@ for (const rate of config.rates) {
       server_cpu_s: cpu,
       server_cpu_us_per_delivery: delivered ? (cpu / delivered) * 1e6 : null,
       loadgen_cpu_s: (own.user + own.system) / 1e6,
+      logins_per_s: loginRate,
+      logins_ok: logins.length,
+      logins_failed: logins.failed,
+      login_p50_ms: percentile(logins, 50),
+      login_p99_ms: percentile(logins, 99),
     }),
   );
 }

@@ -21,10 +21,12 @@ from tests.support.server import procfile_command, run_release, server_environme
 @contextmanager
 def parley_on_postgres(
     command: Callable[[str], list[str]],
+    bcrypt_rounds: int = 4,
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Migrate a fresh PostgreSQL, start Parley with `command(web_line)`, yield it and its URL.
 
-    Limits are off and bcrypt is cheap: the benchmarks measure the chat path.
+    Limits are off and bcrypt is cheap unless asked otherwise: the benchmarks
+    measure the chat path.
     """
     postgres = PostgresServer()
     server = None
@@ -32,7 +34,11 @@ def parley_on_postgres(
         database_url = postgres.start()
         port = free_port()
         env = server_environment(
-            database_url, port, RATELIMIT_ENABLED="false", BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING"
+            database_url,
+            port,
+            RATELIMIT_ENABLED="false",
+            BCRYPT_ROUNDS=str(bcrypt_rounds),
+            LOG_LEVEL="WARNING",
         )
         run_release(env)
         web = procfile_command("web").replace("--host 0.0.0.0", "--host 127.0.0.1")

@@ -9,6 +9,22 @@ def test_blocking_work_runs_in_a_native_thread_under_eventlet(monkeypatch):
     assert worker != threading.get_ident()
 
 
+def test_blocking_work_runs_at_the_lowest_priority(monkeypatch):
+    import os
+
+    monkeypatch.setattr(concurrency, "_mode", "eventlet")
+    assert concurrency.run_blocking(os.getpriority, os.PRIO_PROCESS, 0) == 19
+
+
+def test_the_caller_keeps_its_priority(monkeypatch):
+    import os
+
+    monkeypatch.setattr(concurrency, "_mode", "eventlet")
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    concurrency.run_blocking(int)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
+
+
 def test_blocking_work_runs_inline_under_threading(monkeypatch):
     monkeypatch.setattr(concurrency, "_mode", "threading")
     assert concurrency.run_blocking(threading.get_ident) == threading.get_ident()

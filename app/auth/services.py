@@ -72,7 +72,11 @@ def authenticate(login: str, password: str) -> User:
     user = db.session.execute(
         select(User).where(or_(func.lower(User.username) == lowered, User.email == lowered))
     ).scalar_one_or_none()
-    if not check_password(password, user.password_hash if user else None) or user is None:
+    password_hash = user.password_hash if user else None
+    # Hand the database connection back while bcrypt runs: under a burst of
+    # sign-ins the hashing queues, and held connections would starve the pool.
+    db.session.rollback()
+    if not check_password(password, password_hash) or user is None:
         raise ApiError("invalid_credentials")
     if not user.active:
         raise ApiError("account_disabled")
