@@ -87,3 +87,17 @@ def test_login_records_last_seen(app, client, user):
     with app.app_context():
         seen = db.session.get(User, user.id).last_seen_at
     assert isinstance(seen, datetime)
+
+
+def test_sign_in_hands_the_database_connection_back_before_hashing(client, user, monkeypatch):
+    from app.auth import services
+
+    held = []
+
+    def check(password, password_hash):
+        held.append(db.session().get_transaction() is not None)
+        return True
+
+    monkeypatch.setattr(services, "check_password", check)
+    assert login(client, login="ada", password=user.password).status_code == 200
+    assert held == [False]

@@ -115,3 +115,30 @@ def test_event_from_a_revoked_token_is_refused_and_disconnects(app, ada, room, c
     assert ack["ok"] is False
     assert ack["error"] == "unauthorized"
     assert wait_disconnected(socket)
+
+
+@pytest.mark.parametrize("revoke", ["token_version", "active", "logout"])
+def test_a_send_from_revoked_credentials_stores_nothing(
+    app, ada, room, connect, tokens_for, revoke
+):
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Message, RevokedToken, User
+    from app.models.types import utcnow
+
+    token, _ = tokens_for(ada.user)
+    socket = connect(auth={"token": token})
+    with app.app_context():  # behind the sockets' back: only the database knows
+        if revoke == "logout":
+            from flask_jwt_extended import decode_token
+
+            db.session.add(RevokedToken(jti=decode_token(token)["jti"], expires_at=utcnow()))
+        else:
+            user = db.session.get(User, ada.user.id)
+            setattr(user, revoke, user.token_version + 1 if revoke == "token_version" else False)
+        db.session.commit()
+    ack = socket.call("send_message", {"room_id": room["id"], "content": "hi"})
+    assert ack["error"] == "unauthorized"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Message)) == 0
