@@ -18,6 +18,7 @@ import functools
 from typing import Any
 
 import eventlet
+from engineio import exceptions as engineio_exceptions
 from eventlet.hubs import get_hub
 from eventlet.websocket import RFC6455WebSocket
 
@@ -136,12 +137,23 @@ class OutboxWebSocket(RFC6455WebSocket):
 
 
 def _tracked_poll(socket: Any, ws: OutboxWebSocket) -> list:
-    """Engine.IO's poll, noting while the writer waits with nothing in hand."""
-    ws.direct = socket.upgraded and not socket.upgrading and not ws.websocket_closed
-    try:
-        return type(socket).poll(socket)
-    finally:
-        ws.direct = False
+    """Engine.IO's poll, noting while the writer waits with nothing in hand.
+
+    Engine.IO's writer gives up, and closes the connection, when its queue
+    stays empty for a ping interval plus timeout; with pings and broadcasts
+    going straight to the outbox, an empty queue is normal. The socket's
+    close puts None in the queue, and ping timeouts close it, so waiting on
+    is safe.
+    """
+    while True:
+        ws.direct = socket.upgraded and not socket.upgrading and not ws.websocket_closed
+        try:
+            return type(socket).poll(socket)
+        except engineio_exceptions.QueueEmpty:
+            if socket.closing or socket.closed:
+                raise
+        finally:
+            ws.direct = False
 
 
 def _direct_send(socket: Any, ws: OutboxWebSocket, pkt: Any) -> None:

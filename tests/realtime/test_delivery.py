@@ -121,3 +121,41 @@ def test_direct_sends_wait_while_the_writer_holds_packets(pair):
     socket.queue.put("packet")
     assert poller.wait() == ["packet"]
     assert not ws.direct
+
+
+class QuietSocket:
+    """An Engine.IO socket whose queue stays empty for a while."""
+
+    upgraded, upgrading, closing, closed = True, False, False, False
+
+    def __init__(self, empty_waits: int):
+        self.empty_waits = empty_waits
+
+    def poll(self):
+        from engineio import exceptions
+
+        if self.empty_waits:
+            self.empty_waits -= 1
+            raise exceptions.QueueEmpty()
+        return ["packet"]
+
+
+def test_the_writer_outlives_a_quiet_queue(pair):
+    # Pings and broadcasts skip the queue, so it may stay empty past Engine.IO's
+    # poll timeout; that must not end the writer (and close the connection).
+    ws, _far = pair
+    from app.realtime.websocket import _tracked_poll
+
+    assert _tracked_poll(QuietSocket(empty_waits=3), ws) == ["packet"]
+
+
+def test_the_writer_ends_with_a_closed_socket(pair):
+    from engineio import exceptions
+
+    from app.realtime.websocket import _tracked_poll
+
+    ws, _far = pair
+    socket = QuietSocket(empty_waits=1)
+    socket.closed = True
+    with pytest.raises(exceptions.QueueEmpty):
+        _tracked_poll(socket, ws)
