@@ -26,6 +26,9 @@ from parley import ROOT, parley_on_postgres
 RAISE_FILE_LIMIT = "ulimit -n $(ulimit -Hn)"
 
 
+HOLD_SECONDS = 60
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -63,15 +66,20 @@ def measure(server: subprocess.Popen[bytes], url: str, sockets: int) -> None:
     )
     try:
         outcome = json.loads(client.stdout.readline())
-        time.sleep(3)
+        # Past Engine.IO's ping interval plus timeout (45 s): the sockets must
+        # still be there, answering pings, when the memory is read.
+        time.sleep(HOLD_SECONDS)
         after = rss_kib(server.pid)
+        client.stdin.write("?\n")
+        client.stdin.flush()
+        still = json.loads(client.stdout.readline())["still_connected"]
     finally:
         client.stdin.close()
         client.wait(30)
-    per_socket = (after - before) * 1024 / max(outcome["connected"], 1)
+    per_socket = (after - before) * 1024 / max(still, 1)
     print(
         f"sockets connected: {outcome['connected']}, failed: {outcome['failed']}, "
-        f"in {outcome['seconds']:.1f} s"
+        f"in {outcome['seconds']:.1f} s; still connected {HOLD_SECONDS} s later: {still}"
     )
     print(f"server RSS: {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB after")
     print(f"per socket: {per_socket / 1024:.1f} KiB ({per_socket:.0f} bytes)")

@@ -3,7 +3,8 @@
 //   node bench/idle_sockets.mjs <url> <token> <count>
 //
 // Prints {"connected": n, "failed": m, "seconds": s} once all attempts are
-// settled, then keeps the sockets open until stdin closes.
+// settled, then keeps the sockets open until stdin closes, answering each
+// line it reads with {"still_connected": n}.
 
 import { io } from "socket.io-client";
 
@@ -39,5 +40,10 @@ for (let i = 0; i < count; i += 100) {
   await Promise.all(Array.from({ length: Math.min(100, count - i) }, open));
 }
 console.log(JSON.stringify({ connected, failed, seconds: (Date.now() - started) / 1000 }));
-process.stdin.resume();
+// Each line on stdin asks how many are still connected (reconnection is off,
+// so a socket the server dropped stays dropped).
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", () => {
+  console.log(JSON.stringify({ still_connected: sockets.filter((s) => s.connected).length }));
+});
 process.stdin.on("end", () => process.exit(0));
