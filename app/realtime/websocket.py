@@ -15,6 +15,7 @@ so frames leave in the order they were pushed or sent.
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any
 
 import eventlet
@@ -23,6 +24,8 @@ from eventlet.hubs import get_hub
 from eventlet.websocket import RFC6455WebSocket
 
 from app.realtime.delivery import Frame, text_frame
+
+log = logging.getLogger(__name__)
 
 
 class _Flusher:
@@ -43,7 +46,12 @@ class _Flusher:
         dirty, self.dirty = self.dirty, []
         self.scheduled = False
         for ws in dirty:
-            ws.write_nowait()
+            try:
+                ws.write_nowait()
+            except Exception:
+                # One socket's failure must not leave the others' outboxes unwritten.
+                log.exception("writing a websocket outbox failed")
+                ws.outbox.clear()
 
 
 _flusher = _Flusher()

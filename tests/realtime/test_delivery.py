@@ -159,3 +159,23 @@ def test_the_writer_ends_with_a_closed_socket(pair):
     socket.closed = True
     with pytest.raises(exceptions.QueueEmpty):
         _tracked_poll(socket, ws)
+
+
+def test_one_failing_socket_does_not_hold_up_the_others(pair):
+    ws, far = pair
+    near, other = green_socket.socketpair()
+    broken = OutboxWebSocket.adopt(RFC6455WebSocket(near, {}, 13))
+
+    def fail(data):
+        raise ValueError("broken")
+
+    broken._fd_send = fail
+    try:
+        broken.push(text_frame("lost"))
+        ws.push(text_frame("delivered"))
+        eventlet.sleep(0)
+        expected = eventlet_frame("delivered")
+        assert read_exactly(far, len(expected)) == expected
+    finally:
+        near.close()
+        other.close()
