@@ -75,8 +75,27 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
     # in-flight requests are done; suppress it should it escape regardless.
     with contextlib.suppress(SystemExit):
         eventlet.wsgi.server(
-            listener, app, log_output=False, max_size=app.config["MAX_CONNECTIONS"]
+            listener,
+            app,
+            log_output=False,
+            max_size=app.config["MAX_CONNECTIONS"],
+            protocol=_protocol(eventlet.wsgi.HttpProtocol),
         )
+
+
+# Every connection keeps its HTTP buffers for life (eventlet's defaults are
+# 8 KiB to read, 16 KiB to write), websockets too, which stop using them
+# after the handshake. Small buffers only cost an extra system call on an
+# unusually long request head or response.
+HTTP_BUFFER_BYTES = 2048
+
+
+def _protocol(base: type) -> type:
+    class Protocol(base):  # type: ignore[misc, valid-type]
+        rbufsize = HTTP_BUFFER_BYTES
+        wbufsize = HTTP_BUFFER_BYTES
+
+    return Protocol
 
 
 def _give_up() -> None:
