@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import threading
 
 import pytest
 import socketio
@@ -123,3 +125,32 @@ def test_packet_over_64_kib_is_refused(live_server, transport, sockets, pair):
     assert history == []
     live.close()
     gc.collect()
+
+
+def test_a_sockets_sends_are_stored_and_acked_in_the_order_sent(
+    live_server, transport, sockets, pair
+):
+    ada, _bob, room = pair
+    live = connect(live_server, transport, sockets, ada)
+    acks: list[tuple[int, dict]] = []
+    done = threading.Event()
+
+    def on_ack(index: int, ack: dict) -> None:
+        acks.append((index, ack))
+        if len(acks) == 10:
+            done.set()
+
+    for index in range(10):  # without waiting for the acks in between
+        live.client.emit(
+            "send_message",
+            {"room_id": room["id"], "content": f"message {index}"},
+            namespace=NS,
+            callback=functools.partial(on_ack, index),
+        )
+    assert done.wait(10)
+    assert [index for index, _ack in acks] == list(range(10))
+    ids = [ack["message"]["id"] for _index, ack in acks]
+    assert ids == sorted(ids)
+    assert [ack["message"]["content"] for _index, ack in acks] == [
+        f"message {index}" for index in range(10)
+    ]
