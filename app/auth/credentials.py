@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, select, true
 
+from app.errors import ApiError
 from app.extensions import db
 from app.models import RevokedToken, User
 
@@ -59,3 +60,8 @@ _HOLDING = {jti: select(User).where(hold(with_jti=jti)) for jti in (True, False)
 def still_valid(credentials: Credentials) -> User | None:
     """The user, if the credentials have not been revoked since; one query."""
     return db.session.execute(_HOLDING[bool(credentials.jti)], credentials.params()).scalar()
+
+
+def revoked() -> ApiError:
+    """The error for an event or send whose credentials no longer hold."""
+    return ApiError("unauthorized", "The session's token has been revoked.")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.credentials import Credentials, still_valid
+from app.auth.credentials import Credentials, revoked, still_valid
 from app.errors import ApiError, conflict, not_found, validation_error
 from app.extensions import db
 from app.messages import store
@@ -124,7 +124,7 @@ def _refusal(sender: Credentials, room_id: int) -> ApiError:
     """Why the store refused a send: revoked credentials, or not a member."""
     user = still_valid(sender)
     if user is None:
-        return ApiError("unauthorized", "The session's token has been revoked.")
+        return revoked()
     member_room(user, room_id)  # raises 404 or 403
     return ApiError("forbidden", "Join the room first.")  # joined and left meanwhile
 

@@ -13,7 +13,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from sqlalchemy import update
 
 from app import realtime
-from app.auth.credentials import Credentials
+from app.auth.credentials import Credentials, revoked, still_valid
 from app.errors import ApiError, flatten_webargs_messages
 from app.extensions import db, socketio
 from app.messages import services as messages
@@ -33,7 +33,7 @@ from app.realtime.schemas import (
     SendMessagePayload,
     TypingPayload,
 )
-from app.realtime.sockets import authenticate_socket, registry, still_valid
+from app.realtime.sockets import authenticate_socket, registry
 from app.rooms import services as rooms
 from app.rooms.access import member_room
 from app.rooms.views import render_room, render_rooms
@@ -115,14 +115,14 @@ def event(
 def current_identity(sid: str) -> Credentials:
     identity = registry.get(sid)
     if identity is None:
-        raise ApiError("unauthorized", "The session's token has been revoked.")
+        raise revoked()
     return identity
 
 
 def current_socket_user(sid: str) -> User:
     user = still_valid(current_identity(sid))
     if user is None:
-        raise ApiError("unauthorized", "The session's token has been revoked.")
+        raise revoked()
     return user
 
 
