@@ -107,8 +107,12 @@ class Config:
         self.MAX_CONTENT_LENGTH = 64 * 1024
         # permessage-deflate costs far more CPU than it saves on small chat frames.
         self.WEBSOCKET_COMPRESSION = env.bool("WEBSOCKET_COMPRESSION", False)
-        # eventlet's server caps simultaneous connections (each socket is one).
+        # Simultaneous connections, HTTP requests and websockets together.
         self.MAX_CONNECTIONS = env.int("MAX_CONNECTIONS", 10_000)
+        # Engine.IO heartbeat: a client that has not answered a ping within
+        # interval + timeout is gone. Keep the interval below any proxy's idle timeout.
+        self.SOCKETIO_PING_INTERVAL = env.int("SOCKETIO_PING_INTERVAL", 25)
+        self.SOCKETIO_PING_TIMEOUT = env.int("SOCKETIO_PING_TIMEOUT", 20)
 
         # Presence across processes: a dead process's users go offline after
         # at most TTL + HEARTBEAT seconds.

@@ -14,12 +14,14 @@ import logging
 import os
 import signal
 import threading
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from flask import Flask
 
 from app.extensions import socketio
 from app.realtime import background
+from app.realtime.delivery import KEEP_CONNECTION
 
 log = logging.getLogger(__name__)
 
@@ -73,27 +75,69 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
     signal.signal(signal.SIGTERM, on_sigterm)
     # The server catches the SystemExit that drain() throws and returns once
     # in-flight requests are done; suppress it should it escape regardless.
+    pool = eventlet.GreenPool(app.config["MAX_CONNECTIONS"])
     with contextlib.suppress(SystemExit):
         eventlet.wsgi.server(
             listener,
             app,
             log_output=False,
-            max_size=app.config["MAX_CONNECTIONS"],
-            protocol=_protocol(eventlet.wsgi.HttpProtocol),
+            custom_pool=pool,
+            protocol=_protocol(eventlet.wsgi.HttpProtocol, pool.sem),
         )
 
 
-# Every connection keeps its HTTP buffers for life (eventlet's defaults are
-# 8 KiB to read, 16 KiB to write), websockets too, which stop using them
-# after the handshake. Small buffers only cost an extra system call on an
-# unusually long request head or response.
+# A websocket's connection keeps its HTTP buffers while it is served in its
+# green thread (eventlet's defaults are 8 KiB to read, 16 KiB to write).
+# Small buffers only cost an extra system call on an unusually long request
+# head or response.
 HTTP_BUFFER_BYTES = 2048
 
 
-def _protocol(base: type) -> type:
+class _HandedOff:
+    """Stands in for a connection the server no longer owns (see `_protocol`)."""
+
+    def shutdown(self, *_args: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _protocol(base: type, budget: Any) -> type:
+    """eventlet's HTTP protocol, able to hand a connection over to its handler.
+
+    A websocket read by the hub (app.realtime.websocket) outlives its
+    request: the server then lets the connection's green thread end without
+    closing the socket. Such a connection keeps one unit of the server's
+    connection budget (MAX_CONNECTIONS) until it closes, so connections in
+    requests and websockets together stay within it.
+    """
+
     class Protocol(base):  # type: ignore[misc, valid-type]
         rbufsize = HTTP_BUFFER_BYTES
         wbufsize = HTTP_BUFFER_BYTES
+        handed_off = False
+
+        def get_environ(self) -> dict[str, Any]:
+            environ = super().get_environ()
+            environ[KEEP_CONNECTION] = self.keep_connection
+            return environ
+
+        def keep_connection(self) -> Any:
+            if not budget.acquire(blocking=False):
+                return None
+            self.handed_off = True
+            return budget.release
+
+        def finish(self) -> None:
+            if not self.handed_off:
+                super().finish()
+                return
+            # Free the HTTP buffers, leave the socket open, and keep eventlet
+            # from shutting it down once this green thread ends.
+            with contextlib.suppress(OSError):
+                BaseHTTPRequestHandler.finish(self)
+            self.conn_state[1] = _HandedOff()
 
     return Protocol
 

@@ -133,6 +133,8 @@ def init_app(app: Flask) -> None:
         async_mode=app.config["ASYNC_MODE"],
         cors_allowed_origins="*" if cors == ["*"] else (cors or None),
         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         client_manager=manager,
         serializer=delivery.Packet,
         # A client's events run one after another in its reader, in the order

@@ -1,31 +1,44 @@
-"""Eventlet's websocket transport, with an outbox that broadcasts write into.
+"""Eventlet's websocket transport, lean enough for ten thousand idle sockets.
 
-Engine.IO hands every outgoing packet to a writer greenlet per socket,
-through a queue. `OutboxWebSocket` adds `push()`: a broadcast appends a
-ready frame (see `delivery.py`) to the outbox, and so does a packet for
-this one socket (an ack, a ping) when nothing waits in the queue ahead of
-it; once per turn of the event loop every outbox is written with a single
-non-blocking send. The queue and its writer remain for what must wait its
-turn. A socket that cannot take
-it all at once gets a greenlet that finishes the write, and until then its
-frames wait their turn in the outbox. Every write goes through the outbox,
-so frames leave in the order they were pushed or sent.
+Stock Engine.IO keeps three green threads per websocket: the request's,
+blocked reading; a writer, fed through a queue; and a ping timer. Each
+parked green thread keeps its stack, some 8 KiB and more. Here:
+
+- `OutboxWebSocket` writes through one ordered outbox. A broadcast appends
+  a ready frame (see `delivery.py`), and so does a packet for this one
+  socket (an ack, a ping) when nothing waits in the queue ahead of it; once
+  per turn of the event loop every outbox is written with one non-blocking
+  send. A socket that cannot take it all at once gets a green thread that
+  finishes the write, and until then its frames wait their turn.
+- It is read by the hub: once connected, the request's green thread ends
+  (the server keeps the connection open, see `app.server`); when bytes
+  arrive a short-lived green thread reads them, handles the messages in
+  order, and ends.
+- `OutboxSocket`, Engine.IO's socket, sends pings from timers of the hub,
+  and runs a writer only while packets wait in its queue (during an
+  upgrade, at close).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 import eventlet
+import eventlet.queue
 from engineio import exceptions as engineio_exceptions
+from engineio import packet as engineio_packet
+from engineio import socket as engineio_socket
 from eventlet.hubs import get_hub
-from eventlet.websocket import RFC6455WebSocket
+from eventlet.websocket import ConnectionClosedError, FailedConnectionError, RFC6455WebSocket
 
-from app.realtime.delivery import Frame, text_frame
+from app.realtime.delivery import KEEP_CONNECTION, Frame, text_frame
 
 log = logging.getLogger(__name__)
+
+RECV_BYTES = 65536
 
 
 class _Flusher:
@@ -61,7 +74,7 @@ class OutboxWebSocket(RFC6455WebSocket):
     """An RFC 6455 websocket whose writes all go through one ordered outbox."""
 
     outbox: list[bytes]
-    # True while Engine.IO's writer waits on an empty queue: a frame pushed
+    # True while no packet waits in the Engine.IO socket's queue: a frame pushed
     # now cannot overtake a packet the writer still holds.
     direct: bool
     # True while a greenlet owns the socket's writes (or is about to).
@@ -117,7 +130,7 @@ class OutboxWebSocket(RFC6455WebSocket):
         except OSError:
             self.outbox.clear()
 
-    # Engine.IO's writer greenlet -----------------------------------------
+    # Blocking writes, in order (the queue's writer, control frames) ------
 
     def send(self, message: Any, **kw: Any) -> None:
         if isinstance(message, Frame):
@@ -140,43 +153,337 @@ class OutboxWebSocket(RFC6455WebSocket):
                 self.writing = False
 
     def _send_closing_frame(self, *args: Any, **kwargs: Any) -> None:
+        if self._handed_off:
+            # eventlet's WSGI wrapper closes the websocket when the handler
+            # returns; a socket read by the hub stays open.
+            self._handed_off = False
+            return
         self.direct = False
         super()._send_closing_frame(*args, **kwargs)
 
-
-def _tracked_poll(socket: Any, ws: OutboxWebSocket) -> list:
-    """Engine.IO's poll, noting while the writer waits with nothing in hand.
-
-    Engine.IO's writer gives up, and closes the connection, when its queue
-    stays empty for a ping interval plus timeout; with pings and broadcasts
-    going straight to the outbox, an empty queue is normal. The socket's
-    close puts None in the queue, and ping timeouts close it, so waiting on
-    is safe.
-    """
-    while True:
-        ws.direct = socket.upgraded and not socket.upgrading and not ws.websocket_closed
+    def close(self, close_data: Any = None) -> None:
+        self._stop_listening()
         try:
-            return type(socket).poll(socket)
-        except engineio_exceptions.QueueEmpty:
-            if socket.closing or socket.closed:
-                raise
+            super().close(close_data=close_data)
         finally:
-            ws.direct = False
+            self._end_reading()
+
+    # Reading in the hub ----------------------------------------------------
+    #
+    # A connection's green thread would wait in recv() for as long as the
+    # socket is open, and a parked green thread keeps its stack: some 15 KiB
+    # per idle socket. Handed to the hub, the socket costs a listener; when
+    # bytes arrive a green thread reads them, handles the messages in order,
+    # and ends.
+
+    _handed_off = False
+    _listener: Any = None
+    _release: Callable[[], None] | None = None
+    _on_message: Callable[[str | bytes], bool]
+    _on_end: Callable[[], None] | None = None
+
+    def read_in_hub(
+        self, on_message: Callable[[str | bytes], bool], on_end: Callable[[], None]
+    ) -> bool:
+        """Let the hub watch this socket from now on, if the server allows it.
+
+        Each message goes to `on_message`, in order, from a short-lived green
+        thread; it returns False to stop reading. `on_end` runs once, when
+        the peer has gone, the connection failed, or the websocket closed.
+        Returns False, changing nothing, when the server keeps the connection
+        in its green thread (see `app.server`).
+        """
+        keep = self.environ.pop(KEEP_CONNECTION, None)
+        release = keep() if keep is not None else None
+        if release is None:
+            return False
+        self._release = release
+        self._on_message = on_message
+        self._on_end = on_end
+        self._inbuf = b""
+        self._fragments: list[bytes] | None = None
+        self._fragment_opcode = 0
+        self._handed_off = True
+        self._listen()
+        return True
+
+    def _listen(self) -> None:
+        hub = get_hub()
+        self._listener = hub.add(
+            hub.READ, self.socket.fileno(), self._readable, self._gone, _nothing
+        )
+
+    def _stop_listening(self) -> None:
+        if self._listener is not None:
+            get_hub().remove(self._listener)
+            self._listener = None
+
+    def _readable(self, _fileno: int) -> None:
+        # Runs in the hub. The hub's polling is level-triggered: stop watching
+        # until the reader has taken what is there.
+        self._stop_listening()
+        eventlet.spawn_n(self._read)
+
+    def _gone(self, *_args: Any) -> None:
+        self._listener = None
+        eventlet.spawn_n(self._end_reading)
+
+    def _read(self) -> None:
+        while self._on_end is not None:
+            try:
+                data = self.socket.fd.recv(RECV_BYTES)
+            except BlockingIOError:
+                self._listen()
+                return
+            except OSError:
+                data = b""
+            if not data:
+                self._end_reading()
+                return
+            try:
+                messages = self._parse(data)
+            except FailedConnectionError as e:
+                self.close(close_data=(e.status, e.message))
+                return
+            except ConnectionClosedError:
+                self._end_reading()  # the client's close frame, answered
+                return
+            for message in messages:
+                if not self._on_message(message):
+                    self._end_reading()
+                    return
+
+    def _end_reading(self) -> None:
+        on_end, self._on_end = self._on_end, None
+        if on_end is None:
+            return
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+        on_end()
+
+    def _parse(self, data: bytes) -> list[str | bytes]:
+        """The complete messages in what has arrived; the rest waits for more."""
+        buf = self._inbuf + data if self._inbuf else data
+        messages: list[str | bytes] = []
+        pos, size = 0, len(buf)
+        while size - pos >= 2:
+            first, second = buf[pos], buf[pos + 1]
+            if not second & 0x80:
+                raise FailedConnectionError(
+                    1002, "A client MUST mask all frames that it sends to the server"
+                )
+            length, head = second & 0x7F, 2
+            if length == 126:
+                if size - pos < 4:
+                    break
+                length, head = int.from_bytes(buf[pos + 2 : pos + 4], "big"), 4
+            elif length == 127:
+                if size - pos < 10:
+                    break
+                length, head = int.from_bytes(buf[pos + 2 : pos + 10], "big"), 10
+            if length > self.max_frame_length:
+                raise FailedConnectionError(1009, f"Incoming frame of {length} bytes is too long.")
+            start = pos + head + 4
+            if size < start + length:
+                break
+            payload = self._apply_mask(buf[start : start + length], buf[pos + head : start], length)
+            pos = start + length
+            message = self._frame(first, payload)
+            if message is not None:
+                messages.append(message)
+        self._inbuf = buf[pos:]
+        return messages
+
+    def _frame(self, first: int, payload: bytes) -> str | bytes | None:
+        """One unmasked frame: a whole message, None for a fragment or control frame."""
+        final, opcode = first & 0x80, first & 0x0F
+        if first & 0x70 or opcode not in (0, 1, 2, 8, 9, 10):
+            raise FailedConnectionError(1002, "Reserved bits or an unknown opcode received.")
+        if not opcode & 8:
+            return self._data_frame(opcode, payload, bool(final))
+        if not final or len(payload) > 125:
+            raise FailedConnectionError(
+                1002, "Control frames must not be fragmented and carry at most 125 bytes."
+            )
+        self._handle_control_frame(opcode, payload)
+        return None
+
+    def _data_frame(self, opcode: int, payload: bytes, final: bool) -> str | bytes | None:
+        if bool(opcode) == (self._fragments is not None):
+            raise FailedConnectionError(
+                1002, "Continuation frames, and only they, follow a fragmented message's first."
+            )
+        if opcode:
+            self._fragments, self._fragment_opcode = [], opcode
+        fragments = self._fragments
+        assert fragments is not None
+        fragments.append(payload)
+        if not final:
+            if sum(map(len, fragments)) > self.max_frame_length:
+                raise FailedConnectionError(1009, "Incoming message is above the length limit.")
+            return None
+        data = payload if len(fragments) == 1 else b"".join(fragments)
+        self._fragments = None
+        if self._fragment_opcode == 2:
+            return data
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FailedConnectionError(1007, "Text data must be valid utf-8") from None
 
 
-def _direct_send(socket: Any, ws: OutboxWebSocket, pkt: Any) -> None:
-    """Engine.IO's Socket.send for one socket (acks, pings): straight to the
-    outbox when nothing is queued ahead of it, else through the queue."""
-    if ws.direct and socket.check_ping_timeout():
-        encoded = pkt.encode()
-        if isinstance(encoded, Frame):
-            ws.push(encoded)
+def _nothing(*_args: Any) -> None:
+    pass
+
+
+class OutboxSocket(engineio_socket.Socket):
+    """Engine.IO's socket, without its per-connection green threads.
+
+    Pings are timers of the hub, and a writer runs only while packets wait
+    in the queue (during an upgrade, at close). Every other packet goes
+    straight to the outbox of the socket's websocket.
+    """
+
+    direct_writer: OutboxWebSocket | None = None
+    _writer: Any = None
+
+    @classmethod
+    def adopt(cls, socket: engineio_socket.Socket) -> None:
+        if type(socket) is engineio_socket.Socket:
+            socket.__class__ = cls
+
+    def schedule_ping(self) -> None:
+        # Only schedule a new ping if the previous ping wait cycle completed.
+        if self.last_ping:
+            self.last_ping = None
+            get_hub().schedule_call_global(self.server.ping_interval, eventlet.spawn_n, self._ping)
+
+    def _ping(self) -> None:
+        if not self.closing and not self.closed:
+            self.last_ping = time.time()
+            self.send(engineio_packet.Packet(engineio_packet.PING))
+
+    def send(self, pkt: Any) -> None:
+        ws = self.direct_writer
+        if ws is not None and ws.direct:
+            if not self.check_ping_timeout():
+                return
+            encoded = pkt.encode()
+            if isinstance(encoded, str):
+                ws.push(text_frame(encoded))
+                return
+            if isinstance(encoded, Frame):
+                ws.push(encoded)
+                return
+        super().send(pkt)
+        self._wake_writer()
+
+    def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
+        if self.direct_writer is None:
+            super().close(wait=wait, abort=abort, reason=reason)
             return
-        if isinstance(encoded, str):
-            ws.push(text_frame(encoded))
+        super().close(wait=False, abort=abort, reason=reason)
+        self._wake_writer()
+        if wait:
+            self.queue.join()
+
+    def _wake_writer(self) -> None:
+        ws = self.direct_writer
+        if ws is None or self._writer is not None or self.queue.empty():
             return
-    ws.direct = False  # the writer has a packet to send now
-    type(socket).send(socket, pkt)
+        ws.direct = False
+        self._writer = eventlet.spawn(self._write_queued, ws)
+
+    def _write_queued(self, ws: OutboxWebSocket) -> None:
+        """Write what waits in the queue, in order; the close marker closes."""
+        try:
+            while True:
+                try:
+                    pkt = self.queue.get(block=False)
+                except eventlet.queue.Empty:
+                    break
+                self.queue.task_done()
+                if pkt is None:
+                    ws.close()
+                    return
+                ws.send(pkt.encode())
+        except Exception:
+            ws.close()
+            return
+        finally:
+            self._writer = None
+        ws.direct = not (self.closing or self.closed or ws.websocket_closed)
+
+    def _websocket_handler(self, ws: Any) -> list:
+        """Engine.IO's websocket handler, without a writer per connection, and
+        without a reader once the hub can watch the socket."""
+        if not isinstance(ws, OutboxWebSocket):
+            return super()._websocket_handler(ws)
+        ws.socket.settimeout(self.server.ping_interval + self.server.ping_timeout)
+        if self.connected and not self._upgrade(ws):
+            return []
+        self.connected = self.upgraded = True
+        self.direct_writer = ws
+        self._wake_writer()
+        if self._writer is None:
+            ws.direct = True
+        if not ws.read_in_hub(self._receive, self._transport_closed):
+            self._read_in_green_thread(ws)
+        return []
+
+    def _read_in_green_thread(self, ws: OutboxWebSocket) -> None:
+        while True:
+            try:
+                data = ws.wait()
+            except Exception as e:
+                if not self.closed:
+                    self.server.logger.info(
+                        '%s: Unexpected error "%s", closing connection', self.sid, e
+                    )
+                break
+            if data is None or len(data) > self.server.max_http_buffer_size:
+                break
+            if not self._receive(data):
+                break
+        self._transport_closed()
+        if self._writer is not None:
+            self._writer.wait()
+
+    def _upgrade(self, ws: OutboxWebSocket) -> bool:
+        """The upgrade from long-polling, as Engine.IO does it."""
+        self.upgrading = True  # hold packet sends during the upgrade
+        try:
+            pkt = engineio_packet.Packet(encoded_packet=ws.wait())
+            if pkt.packet_type != engineio_packet.PING or pkt.data != "probe":
+                return False
+            ws.send(engineio_packet.Packet(engineio_packet.PONG, data="probe").encode())
+            self.queue.put(engineio_packet.Packet(engineio_packet.NOOP))  # end poll
+            pkt = engineio_packet.Packet(encoded_packet=ws.wait())
+            return pkt.packet_type == engineio_packet.UPGRADE
+        finally:
+            self.upgrading = False
+
+    def _receive(self, data: str | bytes) -> bool:
+        """Handle one message from the websocket; False when reading must stop."""
+        try:
+            self.receive(engineio_packet.Packet(encoded_packet=data))
+        except engineio_exceptions.UnknownPacketError:
+            pass
+        except engineio_exceptions.SocketIsClosedError:
+            return False
+        except Exception:
+            self.server.logger.exception("Unknown receive error")
+            return False
+        return True
+
+    def _transport_closed(self) -> None:
+        if self.direct_writer is not None:
+            self.direct_writer.direct = False
+        # Closing puts the end marker in the queue, and the writer closes the
+        # websocket after what waits ahead of it.
+        self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+        self.server.sockets.pop(self.sid, None)
 
 
 def websocket_class(base: type) -> type:
@@ -185,14 +492,9 @@ def websocket_class(base: type) -> type:
     class OutboxWebSocketWSGI(base):  # type: ignore[misc, valid-type]
         def _handle_hybi_request(self, environ: dict[str, Any]) -> RFC6455WebSocket:
             ws = super()._handle_hybi_request(environ)
-            socket = getattr(self.handler, "__self__", None)
-            if socket is None or ws.extensions.get("permessage-deflate"):
+            if ws.extensions.get("permessage-deflate"):
                 return ws  # compressed frames are built per socket; keep the stock path
-            ws = OutboxWebSocket.adopt(ws)
-            socket.poll = functools.partial(_tracked_poll, socket, ws)
-            socket.send = functools.partial(_direct_send, socket, ws)
-            socket.direct_writer = ws
-            return ws
+            return OutboxWebSocket.adopt(ws)
 
     return OutboxWebSocketWSGI
 
@@ -203,3 +505,10 @@ def install(engineio_server: Any) -> None:
         **engineio_server._async,
         "websocket": websocket_class(engineio_server._async["websocket"]),
     }
+    on_connect = engineio_server.handlers["connect"]
+
+    def adopting_connect(sid: str, *args: Any) -> Any:
+        OutboxSocket.adopt(engineio_server.sockets[sid])
+        return on_connect(sid, *args)
+
+    engineio_server.on("connect", adopting_connect)

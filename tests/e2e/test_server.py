@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 
+import pytest
 import requests
 
 
@@ -104,3 +105,40 @@ def test_websocket_compression_is_off_by_default(live_server):
 def test_websocket_compression_can_be_turned_on(start_server):
     server = start_server(WEBSOCKET_COMPRESSION="true")
     assert "permessage-deflate" in negotiated_extensions(server.base_url)
+
+
+def open_engineio_websocket(base_url: str):
+    import websocket
+
+    ws = websocket.create_connection(
+        base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket", timeout=5
+    )
+    assert ws.recv().startswith("0{")  # Engine.IO's open packet
+    return ws
+
+
+def test_websockets_count_against_the_connection_limit(start_server):
+    server = start_server(MAX_CONNECTIONS="2")
+    first = open_engineio_websocket(server.base_url)
+    second = open_engineio_websocket(server.base_url)
+    try:
+        # Both websockets hold the process's two connections: a third waits.
+        with pytest.raises(requests.Timeout):
+            requests.get(f"{server.base_url}/api/health", timeout=1.5)
+        first.close()
+        assert requests.get(f"{server.base_url}/api/health", timeout=5).status_code == 200
+    finally:
+        second.close()
+
+
+def test_an_idle_websocket_keeps_answering_pings(start_server):
+    server = start_server(SOCKETIO_PING_INTERVAL="1", SOCKETIO_PING_TIMEOUT="1")
+    ws = open_engineio_websocket(server.base_url)
+    try:
+        for _ in range(3):
+            assert ws.recv() == "2"  # Engine.IO ping
+            ws.send("3")
+        ws.send("40/chat,")
+        assert ws.recv().startswith("44/chat,")  # refused without a token, answered all the same
+    finally:
+        ws.close()

@@ -10,7 +10,7 @@ from eventlet.green import socket as green_socket
 from eventlet.websocket import RFC6455WebSocket
 from socketio import packet as stock
 
-from app.realtime.delivery import Packet, text_frame
+from app.realtime.delivery import KEEP_CONNECTION, Packet, text_frame
 from app.realtime.websocket import OutboxWebSocket
 
 
@@ -102,65 +102,6 @@ def test_a_write_the_socket_cannot_take_at_once_finishes_in_order(pair):
     assert not ws.outbox
 
 
-def test_direct_sends_wait_while_the_writer_holds_packets(pair):
-    ws, _far = pair
-
-    class Socket:
-        upgraded, upgrading = True, False
-        queue = eventlet.queue.LightQueue()
-
-        def poll(self):
-            return [self.queue.get()]
-
-    socket = Socket()
-    from app.realtime.websocket import _tracked_poll
-
-    poller = eventlet.spawn(_tracked_poll, socket, ws)
-    eventlet.sleep(0)
-    assert ws.direct  # waiting on an empty queue
-    socket.queue.put("packet")
-    assert poller.wait() == ["packet"]
-    assert not ws.direct
-
-
-class QuietSocket:
-    """An Engine.IO socket whose queue stays empty for a while."""
-
-    upgraded, upgrading, closing, closed = True, False, False, False
-
-    def __init__(self, empty_waits: int):
-        self.empty_waits = empty_waits
-
-    def poll(self):
-        from engineio import exceptions
-
-        if self.empty_waits:
-            self.empty_waits -= 1
-            raise exceptions.QueueEmpty()
-        return ["packet"]
-
-
-def test_the_writer_outlives_a_quiet_queue(pair):
-    # Pings and broadcasts skip the queue, so it may stay empty past Engine.IO's
-    # poll timeout; that must not end the writer (and close the connection).
-    ws, _far = pair
-    from app.realtime.websocket import _tracked_poll
-
-    assert _tracked_poll(QuietSocket(empty_waits=3), ws) == ["packet"]
-
-
-def test_the_writer_ends_with_a_closed_socket(pair):
-    from engineio import exceptions
-
-    from app.realtime.websocket import _tracked_poll
-
-    ws, _far = pair
-    socket = QuietSocket(empty_waits=1)
-    socket.closed = True
-    with pytest.raises(exceptions.QueueEmpty):
-        _tracked_poll(socket, ws)
-
-
 def test_one_failing_socket_does_not_hold_up_the_others(pair):
     ws, far = pair
     near, other = green_socket.socketpair()
@@ -179,3 +120,234 @@ def test_one_failing_socket_does_not_hold_up_the_others(pair):
     finally:
         near.close()
         other.close()
+
+
+# Reading in the hub -----------------------------------------------------
+
+
+def client_frame(payload: bytes, opcode: int = 1, final: bool = True, masked: bool = True) -> bytes:
+    """A frame as a client sends it (RFC 6455 section 5.2): masked."""
+    mask = os.urandom(4) if masked else b""
+    first = (0x80 if final else 0) | opcode
+    length = len(payload)
+    if length <= 125:
+        head = bytes([first, (0x80 if masked else 0) | length])
+    elif length <= 0xFFFF:
+        head = bytes([first, (0x80 if masked else 0) | 126]) + length.to_bytes(2, "big")
+    else:
+        head = bytes([first, (0x80 if masked else 0) | 127]) + length.to_bytes(8, "big")
+    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload)) if masked else payload
+    return head + mask + body
+
+
+class HubReader:
+    """An outbox websocket handed to the hub, with what it reported."""
+
+    def __init__(self, ws: OutboxWebSocket, keep: bool = True):
+        self.ws = ws
+        self.messages: list = []
+        self.ended = 0
+        self.released = 0
+        if keep:
+            ws.environ[KEEP_CONNECTION] = lambda: self.release
+        self.reading = ws.read_in_hub(self.on_message, self.on_end)
+        if self.reading:
+            # The request handler returns, and eventlet's WSGI wrapper would
+            # close the websocket.
+            ws._send_closing_frame(True)
+
+    def release(self) -> None:
+        self.released += 1
+
+    def on_message(self, message) -> bool:
+        self.messages.append(message)
+        return True
+
+    def on_end(self) -> None:
+        self.ended += 1
+
+
+@pytest.fixture
+def hub_pair():
+    near, far = green_socket.socketpair()
+    ws = OutboxWebSocket.adopt(RFC6455WebSocket(near, {}, 13, max_frame_length=1000))
+    yield ws, far
+    ws.close()
+    far.close()
+
+
+def settle() -> None:
+    for _ in range(5):
+        eventlet.sleep(0.01)
+
+
+def test_an_idle_socket_read_by_the_hub_holds_no_green_thread(hub_pair):
+    ws, far = hub_pair
+    spawned = []
+    reader = HubReader(ws)
+    assert reader.reading
+    original = eventlet.spawn_n
+    try:
+        eventlet.spawn_n = lambda *a, **k: spawned.append(a) or original(*a, **k)
+        settle()
+        assert spawned == []  # nothing arrived, nothing runs
+        far.sendall(client_frame(b"hello"))
+        settle()
+    finally:
+        eventlet.spawn_n = original
+    assert reader.messages == ["hello"]
+    assert len(spawned) == 1  # one reader for what arrived, which has ended
+
+
+def test_messages_split_across_reads_arrive_whole_and_in_order(hub_pair):
+    ws, far = hub_pair
+    reader = HubReader(ws)
+    data = client_frame(b"first") + client_frame("sécond".encode()) + client_frame(b"x" * 300)
+    for i in range(len(data)):
+        far.sendall(data[i : i + 1])
+        eventlet.sleep(0)
+    settle()
+    assert reader.messages == ["first", "sécond", "x" * 300]
+
+
+def test_fragmented_and_binary_messages_are_joined(hub_pair):
+    ws, far = hub_pair
+    reader = HubReader(ws)
+    far.sendall(
+        client_frame(b"ab", opcode=1, final=False)
+        + client_frame(b"cd", opcode=0, final=False)
+        + client_frame(b"ef", opcode=0)
+        + client_frame(b"\x00\x01", opcode=2)
+    )
+    settle()
+    assert reader.messages == ["abcdef", b"\x00\x01"]
+
+
+def test_a_ping_from_the_client_is_answered_with_a_pong(hub_pair):
+    ws, far = hub_pair
+    HubReader(ws)
+    far.sendall(client_frame(b"hi", opcode=9))
+    settle()
+    assert read_exactly(far, 4) == b"\x8a\x02hi"
+
+
+def test_the_clients_close_frame_is_answered_and_ends_reading_once(hub_pair):
+    ws, far = hub_pair
+    reader = HubReader(ws)
+    far.sendall(client_frame((1000).to_bytes(2, "big"), opcode=8))
+    settle()
+    assert read_exactly(far, 4) == b"\x88\x02" + (1000).to_bytes(2, "big")
+    assert (reader.ended, reader.released) == (1, 1)
+
+
+def test_a_peer_that_goes_away_ends_reading_and_releases_the_connection(hub_pair):
+    ws, far = hub_pair
+    reader = HubReader(ws)
+    far.close()
+    settle()
+    assert (reader.ended, reader.released) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("frame", "status"),
+    [
+        (client_frame(b"plain", masked=False), 1002),
+        (client_frame(b"x" * 1001), 1009),  # above max_frame_length
+        (client_frame(b"\xff\xfe"), 1007),  # not UTF-8
+        (client_frame(b"b", opcode=0), 1002),  # continuation of nothing
+        (client_frame(b"c", opcode=3), 1002),  # reserved opcode
+    ],
+)
+def test_a_broken_frame_closes_with_its_status(hub_pair, frame, status):
+    ws, far = hub_pair
+    reader = HubReader(ws)
+    far.sendall(frame)
+    settle()
+    assert read_exactly(far, 4)[2:] == status.to_bytes(2, "big")
+    assert reader.messages == []
+    assert reader.ended == 1
+
+
+def test_without_the_servers_consent_the_socket_is_not_handed_over(hub_pair):
+    ws, _far = hub_pair
+    assert not HubReader(ws, keep=False).reading
+    ws.environ[KEEP_CONNECTION] = lambda: None  # the connection budget is spent
+    assert not HubReader(ws, keep=False).reading
+    assert ws._listener is None
+
+
+def test_the_request_handlers_return_does_not_close_a_handed_over_socket(hub_pair):
+    ws, far = hub_pair
+    reader = HubReader(ws)  # the handler has returned
+    far.sendall(client_frame(b"still open"))
+    settle()
+    assert reader.messages == ["still open"]
+    ws.close()
+    assert read_exactly(far, 2) == b"\x88\x00"  # a later close does send it
+    assert (reader.ended, reader.released) == (1, 1)
+
+
+# Engine.IO's socket ------------------------------------------------------
+
+
+@pytest.fixture
+def engine():
+    import engineio
+
+    server = engineio.Server(async_mode="eventlet")
+
+    def no_tasks(*args, **kwargs):
+        raise AssertionError("a green thread was started for the socket")
+
+    server.start_background_task = no_tasks
+    return server
+
+
+def test_pings_are_timers_of_the_hub_not_green_threads(engine):
+    from engineio import packet as eio
+
+    from app.realtime.websocket import OutboxSocket
+
+    engine.ping_interval = 0.02
+    socket = OutboxSocket(engine, "sid")
+    socket.schedule_ping()
+    assert socket.queue.empty()
+    settle()
+    assert socket.queue.get_nowait().packet_type == eio.PING
+
+
+def upgraded(engine, ws):
+    from app.realtime.websocket import OutboxSocket
+
+    socket = OutboxSocket(engine, "sid")
+    socket.connected = socket.upgraded = True
+    socket.direct_writer = ws
+    ws.direct = True
+    return socket
+
+
+def test_a_packet_queued_during_an_upgrade_goes_out_before_later_ones(engine, pair):
+    from engineio import packet as eio
+
+    ws, far = pair
+    socket = upgraded(engine, ws)
+    ws.direct = False  # as while the upgrade held packets back
+    socket.send(eio.Packet(eio.MESSAGE, "queued"))
+    assert socket._writer is not None  # a writer only while packets wait
+    ws.direct = False
+    socket.send(eio.Packet(eio.MESSAGE, "next"))
+    socket._writer.wait()
+    assert ws.direct and socket._writer is None
+    socket.send(eio.Packet(eio.MESSAGE, "direct"))
+    eventlet.sleep(0)
+    expected = b"".join(eventlet_frame(t) for t in ("4queued", "4next", "4direct"))
+    assert read_exactly(far, len(expected)) == expected
+
+
+def test_closing_an_engineio_socket_closes_its_websocket(engine, pair):
+    ws, far = pair
+    socket = upgraded(engine, ws)
+    socket.close(wait=True)
+    expected = eventlet_frame("1") + b"\x88\x00"  # Engine.IO's close, then the websocket's
+    assert read_exactly(far, len(expected)) == expected
+    assert far.recv(1) == b""
