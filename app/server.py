@@ -73,6 +73,7 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
         eventlet.spawn_n(drain)
 
     signal.signal(signal.SIGTERM, on_sigterm)
+    _wake_hub_on_signals()
     # The server catches the SystemExit that drain() throws and returns once
     # in-flight requests are done; suppress it should it escape regardless.
     pool = eventlet.GreenPool(app.config["MAX_CONNECTIONS"])
@@ -84,6 +85,31 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
             custom_pool=pool,
             protocol=_protocol(eventlet.wsgi.HttpProtocol, pool.sem),
         )
+
+
+def _wake_hub_on_signals() -> None:
+    """Make a signal end the hub's wait for I/O.
+
+    Python runs a signal handler when the system call it interrupted
+    returns, then resumes the call for the time that was left: an idle hub
+    may sleep up to a minute before it notices the green thread the handler
+    spawned (a PaaS kills at 30 s). With a wakeup fd the resumed poll finds
+    it readable at once.
+    """
+    import eventlet.hubs
+
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+    signal.set_wakeup_fd(write_end)
+
+    def empty() -> None:
+        while True:
+            eventlet.hubs.trampoline(read_end, read=True)
+            with contextlib.suppress(BlockingIOError):
+                os.read(read_end, 512)
+
+    eventlet.spawn_n(empty)
 
 
 # A websocket's connection keeps its HTTP buffers while it is served in its

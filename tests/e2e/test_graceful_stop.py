@@ -56,3 +56,14 @@ def test_sigterm_drains_and_exits_cleanly(server):
     assert len(reasons) == 1
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{server.base_url}/api/health", timeout=2)
+
+
+def test_an_idle_server_stops_at_once(start_server):
+    server = start_server()
+    requests.get(f"{server.base_url}/api/health", timeout=5)
+    time.sleep(1)  # nothing to do: the event loop waits on its longest timer
+    started = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(30) == 0
+    # A routing platform kills at 30 s; the signal must not wait for a timer.
+    assert time.monotonic() - started < 5
