@@ -107,6 +107,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = 64 * 1024
         # permessage-deflate costs far more CPU than it saves on small chat frames.
         self.WEBSOCKET_COMPRESSION = env.bool("WEBSOCKET_COMPRESSION", False)
+        self.WEBSOCKET_FLUSH_MS = env.int("WEBSOCKET_FLUSH_MS", 0)
         # Simultaneous connections, HTTP requests and websockets together.
         self.MAX_CONNECTIONS = env.int("MAX_CONNECTIONS", 10_000)
         # Engine.IO heartbeat: a client that has not answered a ping within

@@ -146,6 +146,7 @@ def bench_parley(args: argparse.Namespace) -> list[dict]:
     with parley_on_postgres(
         lambda web: pinned(SERVER_CPU, ["bash", "-c", f"exec {web}"]),
         bcrypt_rounds=args.bcrypt_rounds,
+        settings=dict(setting.split("=", 1) for setting in args.set),
     ) as (server, url):
         receivers, senders, room_id = make_users(url, args.receivers)
         spy = profiler(server.pid, args.profile) if args.profile else None
@@ -274,6 +275,13 @@ def main() -> None:
         type=int,
         default=4,
         help="Parley's BCRYPT_ROUNDS (cheap by default: the fan-out measures the chat path)",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Parley setting for the run (repeatable), e.g. --set WEBSOCKET_FLUSH_MS=5",
     )
     parser.add_argument(
         "--receiver-client",

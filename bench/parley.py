@@ -22,6 +22,7 @@ from tests.support.server import procfile_command, run_release, server_environme
 def parley_on_postgres(
     command: Callable[[str], list[str]],
     bcrypt_rounds: int = 4,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Migrate a fresh PostgreSQL, start Parley with `command(web_line)`, yield it and its URL.
 
@@ -39,6 +40,7 @@ def parley_on_postgres(
             RATELIMIT_ENABLED="false",
             BCRYPT_ROUNDS=str(bcrypt_rounds),
             LOG_LEVEL="WARNING",
+            **(settings or {}),
         )
         run_release(env)
         web = procfile_command("web").replace("--host 0.0.0.0", "--host 127.0.0.1")

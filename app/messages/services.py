@@ -12,7 +12,7 @@ from app.auth.credentials import Credentials, revoked, still_valid
 from app.errors import ApiError, conflict, not_found, validation_error
 from app.extensions import db
 from app.messages import store
-from app.messages.ordering import room_send_lock
+from app.messages.ordering import room_send
 from app.metrics import MESSAGES_STORED
 from app.models import Membership, Message, Room, User
 from app.models.types import utcnow
@@ -86,7 +86,7 @@ def post_message(
     original and stores nothing: repeats are rare, so the send is tried first
     and the original looked up when the database refuses a second one.
     """
-    with room_send_lock(room_id):
+    with room_send(room_id) as publish:
         created_at = utcnow()
         try:
             stored = store.store_message(
@@ -116,7 +116,7 @@ def post_message(
             }
         )
         MESSAGES_STORED.inc()
-        events.message_created(payload, skip_sid=origin_sid)
+        publish(stored.id, lambda: events.message_created(payload, skip_sid=origin_sid))
     return payload, True
 
 

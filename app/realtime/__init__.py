@@ -144,7 +144,7 @@ def init_app(app: Flask) -> None:
     if app.config["ASYNC_MODE"] == "eventlet":
         from app.realtime import websocket
 
-        websocket.install(socketio.server.eio)
+        websocket.install(socketio.server.eio, app.config["WEBSOCKET_FLUSH_MS"] / 1000)
     presence.configure(app.config["REDIS_URL"], app.config["PRESENCE_TTL_SECONDS"])
     if not app.config["WEBSOCKET_COMPRESSION"]:
         app.wsgi_app = WithoutCompression(app.wsgi_app)  # type: ignore[method-assign]

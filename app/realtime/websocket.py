@@ -39,25 +39,38 @@ from app.realtime.delivery import KEEP_CONNECTION, Frame, text_frame
 log = logging.getLogger(__name__)
 
 RECV_BYTES = 65536
+# python-engineio's client refuses a long-polling payload of more packets.
+MAX_PACKETS_PER_POLL = 16
 
 
 class _Flusher:
-    """Writes the outboxes that broadcasts filled, once per turn of the hub."""
+    """Writes the outboxes that broadcasts filled, once per turn of the hub.
+
+    With a gap, flushes come at most that often: under a stream of
+    broadcasts several frames leave in one write per socket, while a
+    broadcast after a quiet spell still leaves at once.
+    """
 
     def __init__(self) -> None:
         self.dirty: list[OutboxWebSocket] = []
         self.scheduled = False
+        self.gap = 0.0
+        self.last = 0.0
 
     def mark(self, ws: OutboxWebSocket) -> None:
         self.dirty.append(ws)
         if not self.scheduled:
             self.scheduled = True
-            get_hub().schedule_call_global(0, self.flush)
+            hub = get_hub()
+            wait = self.last + self.gap - hub.clock() if self.gap else 0.0
+            hub.schedule_call_global(max(wait, 0.0), self.flush)
 
     def flush(self) -> None:
         # Runs in the hub: it must not block or switch greenlets.
         dirty, self.dirty = self.dirty, []
         self.scheduled = False
+        if self.gap:
+            self.last = get_hub().clock()
         for ws in dirty:
             try:
                 ws.write_nowait()
@@ -353,6 +366,30 @@ class OutboxSocket(engineio_socket.Socket):
         if type(socket) is engineio_socket.Socket:
             socket.__class__ = cls
 
+    def poll(self) -> list:
+        """Engine.IO's poll, giving a long-polling response at most
+        MAX_PACKETS_PER_POLL packets: python-engineio clients refuse a
+        payload with more; the rest go with the next poll."""
+        queue_empty = self.server.get_queue_empty_exception()
+        try:
+            packets = [self.queue.get(timeout=self.server.ping_interval + self.server.ping_timeout)]
+            self.queue.task_done()
+        except queue_empty:
+            raise engineio_exceptions.QueueEmpty() from None
+        if packets == [None]:
+            return []
+        while len(packets) < MAX_PACKETS_PER_POLL:
+            try:
+                pkt = self.queue.get(block=False)
+            except queue_empty:
+                break
+            self.queue.task_done()
+            if pkt is None:
+                self.queue.put(None)
+                break
+            packets.append(pkt)
+        return packets
+
     def schedule_ping(self) -> None:
         # Only schedule a new ping if the previous ping wait cycle completed.
         if self.last_ping:
@@ -499,8 +536,12 @@ def websocket_class(base: type) -> type:
     return OutboxWebSocketWSGI
 
 
-def install(engineio_server: Any) -> None:
-    """Give this Engine.IO server outbox websockets (eventlet only)."""
+def install(engineio_server: Any, flush_gap: float = 0.0) -> None:
+    """Give this Engine.IO server outbox websockets (eventlet only).
+
+    `flush_gap`: the least time in seconds between two writes of the outboxes.
+    """
+    _flusher.gap = flush_gap
     engineio_server._async = {
         **engineio_server._async,
         "websocket": websocket_class(engineio_server._async["websocket"]),

@@ -154,3 +154,31 @@ def test_a_sockets_sends_are_stored_and_acked_in_the_order_sent(
     assert [ack["message"]["content"] for _index, ack in acks] == [
         f"message {index}" for index in range(10)
     ]
+
+
+def test_concurrent_senders_messages_arrive_in_id_order(live_server, transport, sockets, pair):
+    ada, _bob, room = pair
+    watcher = connect(live_server, transport, sockets, ada)
+    senders = []
+    for _ in range(4):
+        account = new_account(live_server.base_url)
+        account.post(f"/api/rooms/{room['id']}/join")
+        senders.append(connect(live_server, "websocket", sockets, account))
+
+    def burst(live) -> None:
+        for i in range(15):  # within the per-user send limit
+            live.client.emit(
+                "send_message", {"room_id": room["id"], "content": str(i)}, namespace=NS
+            )
+
+    threads = [threading.Thread(target=burst, args=(live,)) for live in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = []
+    while len(ids) < 60:
+        message = watcher.wait_for("message", timeout=10)
+        ids.append(message["id"])
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 60

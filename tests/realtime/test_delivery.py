@@ -351,3 +351,17 @@ def test_closing_an_engineio_socket_closes_its_websocket(engine, pair):
     expected = eventlet_frame("1") + b"\x88\x00"  # Engine.IO's close, then the websocket's
     assert read_exactly(far, len(expected)) == expected
     assert far.recv(1) == b""
+
+
+def test_a_long_poll_carries_at_most_sixteen_packets(engine):
+    # python-engineio's client refuses a payload of more ("Too many packets").
+    from engineio import packet as eio
+
+    from app.realtime.websocket import OutboxSocket
+
+    socket = OutboxSocket(engine, "sid")
+    for i in range(40):
+        socket.queue.put(eio.Packet(eio.MESSAGE, str(i)))
+    sizes = [len(socket.poll()) for _ in range(3)]
+    assert sizes == [16, 16, 8]
+    assert socket.queue.empty()
