@@ -147,9 +147,15 @@ for (const [step, rate] of config.rates.entries()) {
   const cpuBefore = serverCpuSeconds();
   const ownBefore = process.cpuUsage();
   const started = now();
-  const timers = senders.map((socket, index) =>
-    setTimeout(() => {
-      const timer = setInterval(() => {
+  // Each sender keeps to its schedule by the clock: when this process falls
+  // behind (timers fire late while it reads a burst), it sends what is due,
+  // so the offered rate is the nominal one.
+  const stopAt = started + config.step_seconds * 1000;
+  const timers = [];
+  senders.forEach((socket, index) => {
+    let due = started + (interval / senders.length) * index;
+    const tick = () => {
+      while (due <= now() && due < stopAt) {
         sent += 1;
         socket.emit(
           "send_message",
@@ -158,12 +164,14 @@ for (const [step, rate] of config.rates.entries()) {
             if (ack && ack.ok !== false) acked += 1;
           },
         );
-      }, interval);
-      timers[index] = timer;
-    }, (interval / senders.length) * index),
-  );
+        due += interval;
+      }
+      if (due < stopAt) timers[index] = setTimeout(tick, Math.max(0, due - now()));
+    };
+    timers[index] = setTimeout(tick, Math.max(0, due - now()));
+  });
   await sleep(config.step_seconds * 1000);
-  for (const timer of timers) clearInterval(timer);
+  for (const timer of timers) clearTimeout(timer);
   stopLogins();
   const elapsed = (now() - started) / 1000;
   await sleep(2000); // let the last messages land
