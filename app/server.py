@@ -76,7 +76,7 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
     _wake_hub_on_signals()
     # The server catches the SystemExit that drain() throws and returns once
     # in-flight requests are done; suppress it should it escape regardless.
-    pool = eventlet.GreenPool(app.config["MAX_CONNECTIONS"])
+    pool = _connection_pool_class()(app.config["MAX_CONNECTIONS"])
     with contextlib.suppress(SystemExit):
         eventlet.wsgi.server(
             listener,
@@ -85,6 +85,27 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
             custom_pool=pool,
             protocol=_protocol(eventlet.wsgi.HttpProtocol, pool.sem),
         )
+
+
+def _connection_pool_class() -> type:
+    import eventlet
+
+    class ConnectionPool(eventlet.GreenPool):
+        """eventlet's pool, whose semaphore websockets read by the hub hold too.
+
+        The stock pool counts itself idle when its semaphore is all free; here
+        idle means no green thread left, so a drain's wait for in-flight
+        requests ends while websockets are still open (the drain closes them).
+        """
+
+        def _spawn_done(self, coro: Any) -> None:
+            self.sem.release()
+            if coro is not None:
+                self.coroutines_running.discard(coro)
+            if not self.coroutines_running and not self.no_coros_running.ready():
+                self.no_coros_running.send(None)
+
+    return ConnectionPool
 
 
 def _wake_hub_on_signals() -> None:

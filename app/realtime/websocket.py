@@ -175,6 +175,11 @@ class OutboxWebSocket(RFC6455WebSocket):
         super()._send_closing_frame(*args, **kwargs)
 
     def close(self, close_data: Any = None) -> None:
+        # Both ends may ask: the reader on the client's close frame, Engine.IO's
+        # writer when its socket closes.
+        if self._closed:
+            return
+        self._closed = True
         self._stop_listening()
         try:
             super().close(close_data=close_data)
@@ -190,6 +195,7 @@ class OutboxWebSocket(RFC6455WebSocket):
     # and ends.
 
     _handed_off = False
+    _closed = False
     _listener: Any = None
     _release: Callable[[], None] | None = None
     _on_message: Callable[[str | bytes], bool]

@@ -67,3 +67,27 @@ def test_an_idle_server_stops_at_once(start_server):
     assert server.process.wait(30) == 0
     # A routing platform kills at 30 s; the signal must not wait for a timer.
     assert time.monotonic() - started < 5
+
+
+def test_a_server_with_open_websockets_stops_at_once(start_server):
+    import websocket
+
+    server = start_server()
+    url = server.base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+    sockets = [websocket.create_connection(url, timeout=5) for _ in range(3)]
+    try:
+        for ws in sockets:
+            assert ws.recv().startswith("0{")
+        requests.get(f"{server.base_url}/api/health", timeout=5)
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(30) == 0
+        # The drain waits for requests in flight, not for the open websockets
+        # (it closes those), and does not run into its 20 s cap.
+        assert time.monotonic() - started < 5
+        for ws in sockets:
+            assert ws.recv() == "1"  # Engine.IO's close packet
+    finally:
+        for ws in sockets:
+            ws.close()
+    assert "Bad file descriptor" not in server.output()

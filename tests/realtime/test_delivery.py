@@ -365,3 +365,14 @@ def test_a_long_poll_carries_at_most_sixteen_packets(engine):
     sizes = [len(socket.poll()) for _ in range(3)]
     assert sizes == [16, 16, 8]
     assert socket.queue.empty()
+
+
+def test_closing_twice_sends_one_closing_frame(hub_pair):
+    ws, far = hub_pair
+    reader = HubReader(ws)
+    far.sendall(client_frame((1000).to_bytes(2, "big"), opcode=8))  # the client closes
+    settle()
+    ws.close()  # and Engine.IO's writer closes too
+    assert read_exactly(far, 4) == b"\x88\x02" + (1000).to_bytes(2, "big")
+    assert far.recv(16) == b""
+    assert reader.ended == 1
