@@ -441,22 +441,35 @@ class OutboxSocket(engineio_socket.Socket):
     def _write_queued(self, ws: OutboxWebSocket) -> None:
         """Write what waits in the queue, in order; the close marker closes."""
         try:
-            while True:
-                try:
-                    pkt = self.queue.get(block=False)
-                except eventlet.queue.Empty:
-                    break
-                self.queue.task_done()
-                if pkt is None:
-                    ws.close()
-                    return
-                ws.send(pkt.encode())
+            while self._take_queued(ws):
+                pass
         except Exception:
             ws.close()
-            return
         finally:
             self._writer = None
-        ws.direct = not (self.closing or self.closed or ws.websocket_closed)
+            if ws._closed:
+                self._discard_queued()  # nobody will write it; let close(wait) return
+        ws.direct = not (self.closing or self.closed or ws._closed)
+
+    def _take_queued(self, ws: OutboxWebSocket) -> bool:
+        try:
+            pkt = self.queue.get(block=False)
+        except eventlet.queue.Empty:
+            return False
+        self.queue.task_done()
+        if pkt is None:
+            ws.close()
+            return False
+        ws.send(pkt.encode())
+        return True
+
+    def _discard_queued(self) -> None:
+        while True:
+            try:
+                self.queue.get(block=False)
+            except eventlet.queue.Empty:
+                return
+            self.queue.task_done()
 
     def _websocket_handler(self, ws: Any) -> list:
         """Engine.IO's websocket handler, without a writer per connection, and

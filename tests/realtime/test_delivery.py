@@ -376,3 +376,16 @@ def test_closing_twice_sends_one_closing_frame(hub_pair):
     assert read_exactly(far, 4) == b"\x88\x02" + (1000).to_bytes(2, "big")
     assert far.recv(16) == b""
     assert reader.ended == 1
+
+
+def test_packets_left_for_a_closed_websocket_do_not_hold_up_closing(engine, pair):
+    from engineio import packet as eio
+
+    ws, _far = pair
+    socket = upgraded(engine, ws)
+    ws.close()  # the connection is gone; Engine.IO's socket does not know yet
+    for text in ("a", "b", "c"):
+        socket.send(eio.Packet(eio.MESSAGE, text))
+    with eventlet.Timeout(2):
+        socket.close(wait=True)  # waits for the queue to be done with
+    assert socket.queue.empty()
