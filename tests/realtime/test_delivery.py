@@ -389,3 +389,23 @@ def test_packets_left_for_a_closed_websocket_do_not_hold_up_closing(engine, pair
     with eventlet.Timeout(2):
         socket.close(wait=True)  # waits for the queue to be done with
     assert socket.queue.empty()
+
+
+def test_with_a_flush_gap_a_stream_of_frames_is_written_together(pair, monkeypatch):
+    from app.realtime import websocket
+
+    ws, _far = pair
+    monkeypatch.setattr(websocket._flusher, "gap", 0.05)
+    monkeypatch.setattr(websocket._flusher, "last", 0.0)
+    writes = []
+    send = ws._fd_send
+    ws._fd_send = lambda data: writes.append(data) or send(data)
+    ws.push(text_frame("first"))  # after a quiet spell: at once
+    eventlet.sleep(0)
+    assert writes == [eventlet_frame("first")]
+    ws.push(text_frame("second"))
+    ws.push(text_frame("third"))
+    eventlet.sleep(0.01)
+    assert len(writes) == 1  # within the gap: held back
+    eventlet.sleep(0.06)
+    assert writes[1:] == [eventlet_frame("second") + eventlet_frame("third")]
