@@ -21,7 +21,6 @@ from flask import Flask
 
 from app.extensions import socketio
 from app.realtime import background
-from app.realtime.delivery import KEEP_CONNECTION
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +159,8 @@ def _protocol(base: type, budget: Any) -> type:
     requests and websockets together stay within it.
     """
 
+    from app.realtime.websocket import KEEP_CONNECTION
+
     class Protocol(base):  # type: ignore[misc, valid-type]
         rbufsize = HTTP_BUFFER_BYTES
         wbufsize = HTTP_BUFFER_BYTES
@@ -167,7 +168,8 @@ def _protocol(base: type, budget: Any) -> type:
 
         def get_environ(self) -> dict[str, Any]:
             environ = super().get_environ()
-            environ[KEEP_CONNECTION] = self.keep_connection
+            if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                environ[KEEP_CONNECTION] = self.keep_connection
             return environ
 
         def keep_connection(self) -> Any:

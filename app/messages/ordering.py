@@ -13,7 +13,6 @@ and the broadcast instead, on its own connection.
 from __future__ import annotations
 
 import heapq
-import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -39,7 +38,9 @@ class _Stored:
     # Sends that began before this one was stored; it waits for them.
     barrier: int = field(compare=False)
     broadcast: Callable[[], None] = field(compare=False)
-    done: threading.Event = field(compare=False, default_factory=threading.Event)
+    sent: bool = field(compare=False, default=False)
+    # Made only for a broadcast that has to wait, for its sender to wait on.
+    done: threading.Event | None = field(compare=False, default=None)
 
 
 class RoomSequencer:
@@ -47,7 +48,6 @@ class RoomSequencer:
 
     def __init__(self) -> None:
         self._guard = threading.Lock()  # green under eventlet's monkey-patching
-        self._tickets = itertools.count()
         self._next_ticket = 0
         self._in_flight: set[int] = set()
         self._stored: list[_Stored] = []
@@ -59,8 +59,8 @@ class RoomSequencer:
         gone out. A send that leaves the block without publishing (refused,
         failed) gives up its turn."""
         with self._guard:
-            ticket = next(self._tickets)
-            self._next_ticket = ticket + 1
+            ticket = self._next_ticket
+            self._next_ticket += 1
             self._in_flight.add(ticket)
         published: list[_Stored] = []
 
@@ -71,7 +71,10 @@ class RoomSequencer:
                 self._in_flight.discard(ticket)
                 published.append(stored)
                 self._release()
-            stored.done.wait()
+                if not stored.sent:
+                    stored.done = threading.Event()
+            if stored.done is not None:
+                stored.done.wait()
 
         try:
             yield publish
@@ -95,7 +98,9 @@ class RoomSequencer:
                 # and the broadcasts after it still go.
                 log.exception("broadcasting message %s failed", first.message_id)
             finally:
-                first.done.set()
+                first.sent = True
+                if first.done is not None:
+                    first.done.set()
 
 
 _sequencers: WeakValueDictionary[int, RoomSequencer] = WeakValueDictionary()

@@ -24,11 +24,6 @@ import socketio
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
-# The WSGI environ key under which the server offers to keep a connection
-# open after its request handler returns (see app.server): a callable that
-# returns a release function, or None when the connection budget is spent.
-KEEP_CONNECTION = "parley.keep_connection"
-
 
 class Frame(bytes):
     """A complete WebSocket frame, ready for the wire."""

@@ -34,9 +34,15 @@ from engineio import socket as engineio_socket
 from eventlet.hubs import get_hub
 from eventlet.websocket import ConnectionClosedError, FailedConnectionError, RFC6455WebSocket
 
-from app.realtime.delivery import KEEP_CONNECTION, Frame, text_frame
+from app.realtime.delivery import Frame, text_frame
 
 log = logging.getLogger(__name__)
+
+# The WSGI environ key under which the server offers to keep a websocket's
+# connection open after its request handler returns (see app.server): a
+# callable that returns a release function, or None when the connection
+# budget is spent.
+KEEP_CONNECTION = "parley.keep_connection"
 
 RECV_BYTES = 65536
 # python-engineio's client refuses a long-polling payload of more packets.
@@ -166,10 +172,10 @@ class OutboxWebSocket(RFC6455WebSocket):
                 self.writing = False
 
     def _send_closing_frame(self, *args: Any, **kwargs: Any) -> None:
-        if self._handed_off:
+        if self._skip_handlers_close:
             # eventlet's WSGI wrapper closes the websocket when the handler
             # returns; a socket read by the hub stays open.
-            self._handed_off = False
+            self._skip_handlers_close = False
             return
         self.direct = False
         super()._send_closing_frame(*args, **kwargs)
@@ -194,7 +200,7 @@ class OutboxWebSocket(RFC6455WebSocket):
     # bytes arrive a green thread reads them, handles the messages in order,
     # and ends.
 
-    _handed_off = False
+    _skip_handlers_close = False
     _closed = False
     _listener: Any = None
     _release: Callable[[], None] | None = None
@@ -222,7 +228,7 @@ class OutboxWebSocket(RFC6455WebSocket):
         self._inbuf = b""
         self._fragments: list[bytes] | None = None
         self._fragment_opcode = 0
-        self._handed_off = True
+        self._skip_handlers_close = True
         self._listen()
         return True
 

@@ -10,8 +10,8 @@ from eventlet.green import socket as green_socket
 from eventlet.websocket import RFC6455WebSocket
 from socketio import packet as stock
 
-from app.realtime.delivery import KEEP_CONNECTION, Packet, text_frame
-from app.realtime.websocket import OutboxWebSocket
+from app.realtime.delivery import Packet, text_frame
+from app.realtime.websocket import KEEP_CONNECTION, OutboxWebSocket
 
 
 def eventlet_frame(text: str) -> bytes:
