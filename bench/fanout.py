@@ -290,6 +290,11 @@ def main() -> None:
         help="receivers as minimal protocol clients over ws (default) or as socket.io-client",
     )
     parser.add_argument(
+        "--name",
+        default="fanout",
+        help="results go to bench/results/NAME.json and the chart to docs/NAME.png",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         metavar="FILE",
@@ -305,8 +310,8 @@ def main() -> None:
     print_table(results)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / "fanout.json").write_text(json.dumps(results, indent=2))
-    chart(results, ROOT / "docs" / "fanout.png")
+    (out / f"{args.name}.json").write_text(json.dumps(results, indent=2))
+    chart(results, ROOT / "docs" / f"{args.name}.png")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@
 // "receiver_client": "socket.io" makes every receiver a socket.io-client.
 
 import { readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
 
@@ -114,25 +115,21 @@ const recipients = receivers.length + senders.length - 1;
 await sleep(1000);
 
 // Sign-ins (POST /api/auth/login) at a fixed rate alongside a step, when
-// the config gives "login_rates" (one per step) and a "login" to use.
-function startLogins(rate, results) {
-  if (!rate) return () => {};
-  const timer = setInterval(async () => {
-    const started = now();
-    try {
-      const response = await fetch(`${config.url}/api/auth/login`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(config.login),
+// the config gives "login_rates" (one per step) and a "login" to use; they
+// run in a worker thread (bench/signins.mjs). Stopping resolves to the
+// sign-in latencies (ms), sorted, with a `failed` count.
+function startLogins(rate) {
+  if (!rate) return async () => Object.assign([], { failed: 0 });
+  const worker = new Worker(new URL("./signins.mjs", import.meta.url), {
+    workerData: { url: config.url, login: config.login, rate },
+  });
+  return () =>
+    new Promise((resolve) => {
+      worker.once("message", ({ latencies, failed }) => {
+        resolve(Object.assign(latencies.sort((a, b) => a - b), { failed }));
       });
-      await response.arrayBuffer();
-      if (response.status === 200) results.push(now() - started);
-      else results.failed += 1;
-    } catch {
-      results.failed += 1;
-    }
-  }, 1000 / rate);
-  return () => clearInterval(timer);
+      worker.postMessage("stop");
+    });
 }
 
 for (const [step, rate] of config.rates.entries()) {
@@ -141,8 +138,7 @@ for (const [step, rate] of config.rates.entries()) {
   let sent = 0;
   let acked = 0;
   const loginRate = (config.login_rates || [])[step] || 0;
-  const logins = Object.assign([], { failed: 0 });
-  const stopLogins = startLogins(loginRate, logins);
+  const stopLogins = startLogins(loginRate);
   const interval = 1000 / (rate / senders.length);
   const cpuBefore = serverCpuSeconds();
   const ownBefore = process.cpuUsage();
@@ -172,13 +168,12 @@ for (const [step, rate] of config.rates.entries()) {
   });
   await sleep(config.step_seconds * 1000);
   for (const timer of timers) clearTimeout(timer);
-  stopLogins();
+  const logins = await stopLogins();
   const elapsed = (now() - started) / 1000;
   await sleep(2000); // let the last messages land
   const cpu = serverCpuSeconds() - cpuBefore;
   const own = process.cpuUsage(ownBefore);
   latencies.sort((a, b) => a - b);
-  logins.sort((a, b) => a - b);
   const expected = sent * recipients;
   console.log(
     JSON.stringify({

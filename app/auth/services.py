@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import realtime
@@ -75,13 +75,21 @@ def authenticate(login: str, password: str) -> User:
     password_hash = user.password_hash if user else None
     # Hand the database connection back while bcrypt runs: under a burst of
     # sign-ins the hashing queues, and held connections would starve the pool.
+    # Detached first, the user keeps the values just read instead of being
+    # expired by the rollback and loaded again.
+    if user is not None:
+        db.session.expunge(user)
     db.session.rollback()
     if not check_password(password, password_hash) or user is None:
         raise ApiError("invalid_credentials")
     if not user.active:
         raise ApiError("account_disabled")
-    user.last_seen_at = utcnow()
+    now = utcnow()
+    db.session.execute(
+        update(User).where(User.id == user.id).values(last_seen_at=now, updated_at=now)
+    )
     db.session.commit()
+    user.last_seen_at = user.updated_at = now
     return user
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import jwt as pyjwt
 from flask import Response, current_app, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.config import config as jwt_config
-from flask_jwt_extended.utils import get_csrf_token
 from jwt import PyJWTError
 from sqlalchemy import delete, select
 
@@ -92,11 +92,17 @@ def _set_pair(response: Response, token: str, kind: str, max_age: int, secure: b
     )
     response.set_cookie(
         getattr(jwt_config, f"{kind}_csrf_cookie_name"),
-        get_csrf_token(token),
+        _csrf_claim(token),
         httponly=False,
         path=getattr(jwt_config, f"{kind}_csrf_cookie_path"),
         **common,
     )
+
+
+def _csrf_claim(token: str) -> str:
+    # The token was signed a moment ago in this request: reading its claim
+    # needs no second verification (get_csrf_token would do one).
+    return pyjwt.decode(token, options={"verify_signature": False})["csrf"]
 
 
 def clear_auth_cookies(response: Response) -> None:

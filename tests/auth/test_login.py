@@ -5,6 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import User
+from app.schemas import format_timestamp
 
 
 def login(client, **body):
@@ -87,6 +88,14 @@ def test_login_records_last_seen(app, client, user):
     with app.app_context():
         seen = db.session.get(User, user.id).last_seen_at
     assert isinstance(seen, datetime)
+
+
+def test_login_answers_with_the_stored_sign_in_time(app, client, user):
+    body = login(client, login="ada", password=user.password).get_json()["user"]
+    with app.app_context():
+        stored = db.session.get(User, user.id)
+        assert body["last_seen_at"] == format_timestamp(stored.last_seen_at)
+        assert body["updated_at"] == format_timestamp(stored.updated_at)
 
 
 def test_sign_in_hands_the_database_connection_back_before_hashing(client, user, monkeypatch):
