@@ -107,7 +107,7 @@ def run_load(
         "padding": 40,
         "receiver_client": args.receiver_client,
         "login_rates": args.logins,
-        "login": {"login": "bench0", "password": PASSWORD},
+        "login": {"login": f"bench{SENDERS}", "password": PASSWORD},
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(config, handle)

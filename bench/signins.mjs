@@ -1,11 +1,17 @@
 // Sign-ins (POST /api/auth/login) at a fixed rate, in a worker thread of the
 // load generator (bench/loadgen.mjs): its own event loop, so that waiting on
-// and parsing sign-in responses never delays the chat receivers' clocks.
+// and parsing sign-in responses does not delay the chat receivers' clocks.
 //
 // workerData: { url, login, rate }. On "stop" it posts back the sign-in
 // latencies (ms) and the number that failed, then exits.
 
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
+
+// The sign-in client must not delay the receivers' clocks on the load
+// generator's core either: on Linux a nice value belongs to a thread, and
+// this lowers only this worker's.
+setPriority(19);
 
 const { url, login, rate } = workerData;
 const now = () => performance.timeOrigin + performance.now();

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import realtime
@@ -62,35 +62,41 @@ def register_user(data: dict[str, Any], role: str = "user") -> User:
     return user
 
 
+# A sign-in reads the account and records the time, one statement each:
+# outside a transaction they cost two round trips to the database instead of
+# six (BEGIN and ROLLBACK or COMMIT around each), and between them, while
+# bcrypt runs, the sign-in holds no pooled connection.
+_FIND_ACCOUNT = select(*User.__table__.columns).where(
+    or_(func.lower(User.username) == bindparam("login"), User.email == bindparam("login"))
+)
+_RECORD_SIGN_IN = (
+    update(User.__table__)
+    .where(User.id == bindparam("account"))
+    .values(last_seen_at=bindparam("now"), updated_at=bindparam("now"))
+)
+
+
 def authenticate(login: str, password: str) -> User:
     """The account matching login and password, or invalid_credentials.
 
     Unknown users cost one bcrypt check like known ones, so the two answers
-    cannot be told apart by timing.
+    cannot be told apart by timing. The account comes back detached from the
+    session: it is for the response, not for changes.
     """
-    lowered = login.lower()
-    user = db.session.execute(
-        select(User).where(or_(func.lower(User.username) == lowered, User.email == lowered))
-    ).scalar_one_or_none()
-    password_hash = user.password_hash if user else None
-    # Hand the database connection back while bcrypt runs: under a burst of
-    # sign-ins the hashing queues, and held connections would starve the pool.
-    # Detached first, the user keeps the values just read instead of being
-    # expired by the rollback and loaded again.
-    if user is not None:
-        db.session.expunge(user)
-    db.session.rollback()
-    if not check_password(password, password_hash) or user is None:
+    with _autocommit() as connection:
+        row = connection.execute(_FIND_ACCOUNT, {"login": login.lower()}).mappings().first()
+    if not check_password(password, row["password_hash"] if row else None) or row is None:
         raise ApiError("invalid_credentials")
-    if not user.active:
+    if not row["active"]:
         raise ApiError("account_disabled")
     now = utcnow()
-    db.session.execute(
-        update(User).where(User.id == user.id).values(last_seen_at=now, updated_at=now)
-    )
-    db.session.commit()
-    user.last_seen_at = user.updated_at = now
-    return user
+    with _autocommit() as connection:
+        connection.execute(_RECORD_SIGN_IN, {"account": row["id"], "now": now})
+    return User(**{**row, "last_seen_at": now, "updated_at": now})
+
+
+def _autocommit() -> Connection:
+    return db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 def verify_password(user: User, password: str, field: str) -> None:

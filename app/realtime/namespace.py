@@ -184,7 +184,9 @@ class ChatNamespace(Namespace):
         realtime.emit("session", payload, to=sid, local=True)
         for message in missed:
             realtime.emit("message", MESSAGE.dump(message), to=sid, local=True)
-        user.last_seen_at = utcnow()
+        # One UPDATE, whether the user came from a token (loaded in this
+        # session) or from a sign-in (detached).
+        db.session.execute(update(User).where(User.id == user.id).values(last_seen_at=utcnow()))
         db.session.commit()
         SOCKET_CONNECTIONS.inc()
         if presence.backend().connect(user.id, sid):

@@ -98,15 +98,15 @@ def test_login_answers_with_the_stored_sign_in_time(app, client, user):
         assert body["updated_at"] == format_timestamp(stored.updated_at)
 
 
-def test_sign_in_hands_the_database_connection_back_before_hashing(client, user, monkeypatch):
+def test_sign_in_holds_no_database_connection_while_hashing(client, user, monkeypatch):
     from app.auth import services
 
     held = []
 
     def check(password, password_hash):
-        held.append(db.session().get_transaction() is not None)
+        held.append((db.engine.pool.checkedout(), db.session().get_transaction() is not None))
         return True
 
     monkeypatch.setattr(services, "check_password", check)
     assert login(client, login="ada", password=user.password).status_code == 200
-    assert held == [False]
+    assert held == [(0, False)]
