@@ -6,8 +6,9 @@ One room, 200 receivers and 4 senders (203 recipients per message), all
 websocket clients of /chat in one Node process (bench/loadgen.mjs) pinned to
 CPU 1; each server pinned to CPU 0. Parley runs its Procfile web command on
 a throw-away PostgreSQL and stores every message; the references store
-nothing. Prints a table, writes bench/results/fanout.json and, when
-matplotlib is installed (bench/requirements.txt), docs/fanout.png.
+nothing. Prints a table, writes bench/results/NAME.json (--name, default
+fanout) and, for a sweep of send rates without sign-ins and when matplotlib
+is installed (bench/requirements.txt), docs/NAME.png.
 """
 
 from __future__ import annotations
@@ -224,6 +225,20 @@ def print_table(results: dict[str, list[dict]]) -> None:
             )
 
 
+def print_logins(results: dict[str, list[dict]]) -> None:
+    print(
+        f"\n{'server':<12}{'rate':>6}{'sign-ins/s':>12}{'done':>7}{'failed':>8}"
+        f"{'chat p99 ms':>13}{'sign-in p50 ms':>16}{'sign-in p99 ms':>16}"
+    )
+    for name, steps in results.items():
+        for step in steps:
+            print(
+                f"{name:<12}{step['rate']:>6}{step['logins_per_s']:>12g}{step['logins_ok']:>7}"
+                f"{step['logins_failed']:>8}{step['p99_ms']:>13.1f}"
+                f"{step['login_p50_ms'] or 0:>16.1f}{step['login_p99_ms'] or 0:>16.1f}"
+            )
+
+
 def chart(results: dict[str, list[dict]], path: Path) -> None:
     try:
         import matplotlib
@@ -311,7 +326,10 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"{args.name}.json").write_text(json.dumps(results, indent=2))
-    chart(results, ROOT / "docs" / f"{args.name}.png")
+    if args.logins:
+        print_logins(results)
+    else:  # the chart is of a sweep of send rates
+        chart(results, ROOT / "docs" / f"{args.name}.png")
 
 
 if __name__ == "__main__":

@@ -80,8 +80,8 @@ def authenticate(login: str, password: str) -> User:
     """The account matching login and password, or invalid_credentials.
 
     Unknown users cost one bcrypt check like known ones, so the two answers
-    cannot be told apart by timing. The account comes back detached from the
-    session: it is for the response, not for changes.
+    cannot be told apart by timing. The account comes back outside the
+    session, as read at sign-in: it is for the response, not for changes.
     """
     with _autocommit() as connection:
         row = connection.execute(_FIND_ACCOUNT, {"login": login.lower()}).mappings().first()

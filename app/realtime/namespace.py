@@ -185,7 +185,7 @@ class ChatNamespace(Namespace):
         for message in missed:
             realtime.emit("message", MESSAGE.dump(message), to=sid, local=True)
         # One UPDATE, whether the user came from a token (loaded in this
-        # session) or from a sign-in (detached).
+        # session) or from a sign-in (outside the session).
         db.session.execute(update(User).where(User.id == user.id).values(last_seen_at=utcnow()))
         db.session.commit()
         SOCKET_CONNECTIONS.inc()
