@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import realtime
 from app.auth.passwords import check_password, hash_password
 from app.auth.tokens import decode_refresh_token, issue_tokens, revoke_token
+from app.database import DriverStatement
 from app.errors import ApiError, conflict, validation_error
 from app.extensions import db
 from app.models import User
@@ -66,10 +67,13 @@ def register_user(data: dict[str, Any], role: str = "user") -> User:
 # outside a transaction they cost two round trips to the database instead of
 # six (BEGIN and ROLLBACK or COMMIT around each), and between them, while
 # bcrypt runs, the sign-in holds no pooled connection.
-_FIND_ACCOUNT = select(*User.__table__.columns).where(
-    or_(func.lower(User.username) == bindparam("login"), User.email == bindparam("login"))
+_ACCOUNT_COLUMNS = User.__table__.columns.keys()
+_FIND_ACCOUNT = DriverStatement(
+    select(*User.__table__.columns).where(
+        or_(func.lower(User.username) == bindparam("login"), User.email == bindparam("login"))
+    )
 )
-_RECORD_SIGN_IN = (
+_RECORD_SIGN_IN = DriverStatement(
     update(User.__table__)
     .where(User.id == bindparam("account"))
     .values(last_seen_at=bindparam("now"), updated_at=bindparam("now"))
@@ -83,20 +87,30 @@ def authenticate(login: str, password: str) -> User:
     cannot be told apart by timing. The account comes back outside the
     session, as read at sign-in: it is for the response, not for changes.
     """
-    with _autocommit() as connection:
-        row = connection.execute(_FIND_ACCOUNT, {"login": login.lower()}).mappings().first()
+    found = _autocommit(_FIND_ACCOUNT, {"login": login.lower()}, fetch=True)
+    row = dict(zip(_ACCOUNT_COLUMNS, found, strict=True)) if found is not None else None
     if not check_password(password, row["password_hash"] if row else None) or row is None:
         raise ApiError("invalid_credentials")
     if not row["active"]:
         raise ApiError("account_disabled")
     now = utcnow()
-    with _autocommit() as connection:
-        connection.execute(_RECORD_SIGN_IN, {"account": row["id"], "now": now})
+    _autocommit(_RECORD_SIGN_IN, {"account": row["id"], "now": now})
     return User(**{**row, "last_seen_at": now, "updated_at": now})
 
 
-def _autocommit() -> Connection:
-    return db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+def _autocommit(
+    statement: DriverStatement, params: dict[str, Any], fetch: bool = False
+) -> tuple | None:
+    """Run one statement on its own, on PostgreSQL on the driver's cursor."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        return statement.first(engine, params) if fetch else statement.execute(engine, params)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        result = connection.execute(statement.statement, params)
+        if not fetch:
+            return None
+        row = result.first()
+        return tuple(row) if row is not None else None
 
 
 def verify_password(user: User, password: str, field: str) -> None:

@@ -31,11 +31,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import scoped_session
 
 from app.auth import credentials as rules
 from app.auth.credentials import Credentials
+from app.database import DriverStatement
 from app.models import Membership, Message, Room, User
 from app.models.types import UTCDateTime
 
@@ -129,53 +130,11 @@ _SENDER_NAMES = select(_users.c.username, _users.c.display_name).where(
 )
 
 
-class _PreparedForDriver:
-    """A statement compiled once for a dialect, run on the driver's own cursor.
-
-    The send runs this on PostgreSQL: the statement is SQLAlchemy's, but the
-    per-call work of its execution layer (contexts, result processing) is
-    skipped, and the connection runs in autocommit, so the one statement is
-    one round trip, atomic on its own. Its parameters need no conversion:
-    ints, strings, None and a UTC datetime are what psycopg2 takes.
-    """
-
-    def __init__(self, statement: Any, engine: Engine):
-        compiled = statement.compile(dialect=engine.dialect)
-        self.sql = compiled.string
-        self.defaults = dict(compiled.params)
-
-    def first(self, engine: Engine, params: dict[str, Any]) -> tuple | None:
-        connection = engine.raw_connection()
-        driver = connection.dbapi_connection
-        cursor = None
-        try:
-            driver.autocommit = True
-            cursor = driver.cursor()
-            cursor.execute(self.sql, {**self.defaults, **params})
-            return cursor.fetchone()
-        except engine.dialect.loaded_dbapi.Error as exc:
-            if engine.dialect.is_disconnect(exc, driver, cursor):
-                connection.invalidate(exc)
-            raise DBAPIError.instance(
-                self.sql, params, exc, engine.dialect.loaded_dbapi.Error
-            ) from exc
-        finally:
-            if cursor is not None:
-                cursor.close()
-            if connection.is_valid:
-                driver.autocommit = False
-            connection.close()
-
-
-_prepared: dict[tuple[type, bool], _PreparedForDriver] = {}
+_SINGLE_ON_DRIVER = {with_jti: DriverStatement(_SINGLE[with_jti]) for with_jti in (False, True)}
 
 
 def _on_postgresql(engine: Engine, with_jti: bool, params: dict[str, Any]) -> Stored | None:
-    key = (type(engine.dialect), with_jti)
-    prepared = _prepared.get(key)
-    if prepared is None:
-        prepared = _prepared[key] = _PreparedForDriver(_SINGLE[with_jti], engine)
-    row = prepared.first(engine, params)
+    row = _SINGLE_ON_DRIVER[with_jti].first(engine, params)
     return Stored(*row) if row is not None else None
 
 
