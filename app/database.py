@@ -40,7 +40,13 @@ class DriverStatement:
 
     def _run(self, engine: Engine, params: dict[str, Any], fetch: bool) -> tuple | None:
         sql, defaults = self._sql(engine)
-        connection = engine.raw_connection()
+        dbapi_error = engine.dialect.loaded_dbapi.Error
+        try:
+            connection = engine.raw_connection()
+        except dbapi_error as exc:
+            # As SQLAlchemy's own connect would: a database that cannot be
+            # reached is an OperationalError, which the API answers with 503.
+            raise DBAPIError.instance(None, None, exc, dbapi_error) from exc
         driver = connection.dbapi_connection
         cursor = None
         try:
@@ -48,10 +54,10 @@ class DriverStatement:
             cursor = driver.cursor()
             cursor.execute(sql, {**defaults, **params})
             return cursor.fetchone() if fetch else None
-        except engine.dialect.loaded_dbapi.Error as exc:
+        except dbapi_error as exc:
             if engine.dialect.is_disconnect(exc, driver, cursor):
                 connection.invalidate(exc)
-            raise DBAPIError.instance(sql, params, exc, engine.dialect.loaded_dbapi.Error) from exc
+            raise DBAPIError.instance(sql, params, exc, dbapi_error) from exc
         finally:
             if cursor is not None:
                 cursor.close()
