@@ -17,6 +17,9 @@ class DriverStatement:
     skipped, and the connection runs in autocommit, so each statement is one
     round trip, atomic on its own. Parameters and results are the driver's
     own: ints, strings, booleans, None and timezone-aware datetimes.
+
+    Elsewhere (SQLite, in process, where a call costs little) the statement
+    runs through SQLAlchemy on a connection of its own in autocommit.
     """
 
     def __init__(self, statement: Any) -> None:
@@ -39,6 +42,8 @@ class DriverStatement:
         return compiled
 
     def _run(self, engine: Engine, params: dict[str, Any], fetch: bool) -> tuple | None:
+        if engine.dialect.name != "postgresql":
+            return self._through_sqlalchemy(engine, params, fetch)
         sql, defaults = self._sql(engine)
         dbapi_error = engine.dialect.loaded_dbapi.Error
         try:
@@ -64,3 +69,11 @@ class DriverStatement:
             if connection.is_valid:
                 driver.autocommit = False
             connection.close()
+
+    def _through_sqlalchemy(
+        self, engine: Engine, params: dict[str, Any], fetch: bool
+    ) -> tuple | None:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            result = connection.execute(self.statement, params)
+            row = result.first() if fetch else None
+        return tuple(row) if row is not None else None

@@ -87,30 +87,15 @@ def authenticate(login: str, password: str) -> User:
     cannot be told apart by timing. The account comes back outside the
     session, as read at sign-in: it is for the response, not for changes.
     """
-    found = _autocommit(_FIND_ACCOUNT, {"login": login.lower()}, fetch=True)
+    found = _FIND_ACCOUNT.first(db.engine, {"login": login.lower()})
     row = dict(zip(_ACCOUNT_COLUMNS, found, strict=True)) if found is not None else None
     if not check_password(password, row["password_hash"] if row else None) or row is None:
         raise ApiError("invalid_credentials")
     if not row["active"]:
         raise ApiError("account_disabled")
     now = utcnow()
-    _autocommit(_RECORD_SIGN_IN, {"account": row["id"], "now": now})
+    _RECORD_SIGN_IN.execute(db.engine, {"account": row["id"], "now": now})
     return User(**{**row, "last_seen_at": now, "updated_at": now})
-
-
-def _autocommit(
-    statement: DriverStatement, params: dict[str, Any], fetch: bool = False
-) -> tuple | None:
-    """Run one statement on its own, on PostgreSQL on the driver's cursor."""
-    engine = db.engine
-    if engine.dialect.name == "postgresql":
-        return statement.first(engine, params) if fetch else statement.execute(engine, params)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        result = connection.execute(statement.statement, params)
-        if not fetch:
-            return None
-        row = result.first()
-        return tuple(row) if row is not None else None
 
 
 def verify_password(user: User, password: str, field: str) -> None:

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from app.extensions import db
-from app.models import Message, RevokedToken
+from app.models import Message, RevokedToken, User
 from tests.support.fixtures import register
 
 
@@ -34,6 +34,29 @@ def test_access_cookie_connects(app, client, connect):
 def test_login_and_password_connect(ada, connect):
     socket = connect(auth={"login": "ada", "password": ada.user.password})
     assert socket.connected
+
+
+def _seen_long_ago(app, user_id):
+    with app.app_context():
+        db.session.get(User, user_id).last_seen_at = datetime(2020, 1, 1, tzinfo=UTC)
+        db.session.commit()
+
+
+def _last_seen(app, user_id):
+    with app.app_context():
+        return db.session.get(User, user_id).last_seen_at
+
+
+def test_connecting_with_a_token_records_last_seen(app, ada, connect):
+    _seen_long_ago(app, ada.user.id)
+    assert connect(ada).connected
+    assert _last_seen(app, ada.user.id) > datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_connecting_with_login_and_password_records_last_seen(app, ada, connect):
+    _seen_long_ago(app, ada.user.id)
+    assert connect(auth={"login": "ada", "password": ada.user.password}).connected
+    assert _last_seen(app, ada.user.id) > datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def test_wrong_password_is_refused(ada, connect):
