@@ -48,3 +48,10 @@ def json_object_body(req: flask.Request) -> dict[str, Any]:
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ContractParser()
+
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        # webargs builds a schema given as a class again on every request
+        # (marshmallow copies each declared field): build it once here.
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)

@@ -38,9 +38,13 @@ def auth_limits(view: Any) -> Any:
     return per_ip(per_login(view))
 
 
+# Built once: a marshmallow schema copies its declared fields when it is built.
+_AUTH_RESPONSE = AuthResponseSchema()
+
+
 def auth_response(user: User, status: int) -> Response:
     access_token, refresh_token = issue_tokens(user)
-    body = AuthResponseSchema().dump(
+    body = _AUTH_RESPONSE.dump(
         {"user": user, "access_token": access_token, "refresh_token": refresh_token}
     )
     response = jsonify(body)
