@@ -14,10 +14,12 @@ is installed (bench/requirements.txt), docs/NAME.png.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -228,7 +230,7 @@ def print_table(results: dict[str, list[dict]]) -> None:
 def print_logins(results: dict[str, list[dict]]) -> None:
     print(
         f"\n{'server':<12}{'rate':>6}{'sign-ins/s':>12}{'done':>7}{'failed':>8}"
-        f"{'chat p99 ms':>13}{'sign-in p50 ms':>16}{'sign-in p99 ms':>16}"
+        f"{'chat p99 ms':>13}{'sign-in p50 ms':>16}{'sign-in p99 ms':>16}{'steal s':>9}"
     )
     for name, steps in results.items():
         for step in steps:
@@ -236,7 +238,25 @@ def print_logins(results: dict[str, list[dict]]) -> None:
                 f"{name:<12}{step['rate']:>6}{step['logins_per_s']:>12g}{step['logins_ok']:>7}"
                 f"{step['logins_failed']:>8}{step['p99_ms']:>13.1f}"
                 f"{step['login_p50_ms'] or 0:>16.1f}{step['login_p99_ms'] or 0:>16.1f}"
+                f"{step.get('steal_s', 0):>9.2f}"
             )
+    for name, steps in results.items():
+        rises = sign_in_rises(steps)
+        if rises:
+            listed = ", ".join(f"{rise:+.0f} %" for rise in rises)
+            print(
+                f"{name}: chat p99 with sign-ins against the step before without: {listed}; "
+                f"median {statistics.median(rises):+.0f} %"
+            )
+
+
+def sign_in_rises(steps: list[dict]) -> list[float]:
+    """Per pair (a step without sign-ins, then one with), the rise of chat p99 in %."""
+    return [
+        (after["p99_ms"] / before["p99_ms"] - 1) * 100
+        for before, after in itertools.pairwise(steps)
+        if not before["logins_per_s"] and after["logins_per_s"] and before["p99_ms"]
+    ]
 
 
 def chart(results: dict[str, list[dict]], path: Path) -> None:

@@ -18,8 +18,9 @@
 // a fraction of the CPU per delivery, so it stays off the critical path.
 // "receiver_client": "socket.io" makes every receiver a socket.io-client.
 
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
 
@@ -30,6 +31,13 @@ function serverCpuSeconds() {
   const stat = readFileSync(`/proc/${config.server_pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime + stime
+}
+
+// CPU time the hypervisor gave to other guests, all CPUs (the "steal" column
+// of /proc/stat): a step during which it grew ran on a slower machine.
+function stealSeconds() {
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+  return Number(cpu[8]) / TICKS_PER_SECOND;
 }
 
 function percentile(sorted, p) {
@@ -116,19 +124,29 @@ await sleep(1000);
 
 // Sign-ins (POST /api/auth/login) at a fixed rate alongside a step, when
 // the config gives "login_rates" (one per step) and a "login" to use; they
-// run in a worker thread (bench/signins.mjs). Stopping resolves to the
-// sign-in latencies (ms), sorted, with a `failed` count.
+// run in a process of their own in the idle scheduling class
+// (bench/signins.mjs). Stopping resolves to the sign-in latencies (ms),
+// sorted, with a `failed` count.
 function startLogins(rate) {
   if (!rate) return async () => Object.assign([], { failed: 0 });
-  const worker = new Worker(new URL("./signins.mjs", import.meta.url), {
-    workerData: { url: config.url, login: config.login, rate },
+  const script = fileURLToPath(new URL("./signins.mjs", import.meta.url));
+  const child = spawn(
+    "chrt",
+    ["--idle", "0", process.execPath, script, config.url, String(rate), JSON.stringify(config.login)],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
   });
   return () =>
-    new Promise((resolve) => {
-      worker.once("message", ({ latencies, failed }) => {
+    new Promise((resolve, reject) => {
+      child.once("exit", (code) => {
+        if (code !== 0) return reject(new Error(`signins.mjs exited with ${code}`));
+        const { latencies, failed } = JSON.parse(output);
         resolve(Object.assign(latencies.sort((a, b) => a - b), { failed }));
       });
-      worker.postMessage("stop");
+      child.stdin.end("stop\n");
     });
 }
 
@@ -141,6 +159,7 @@ for (const [step, rate] of config.rates.entries()) {
   const stopLogins = startLogins(loginRate);
   const interval = 1000 / (rate / senders.length);
   const cpuBefore = serverCpuSeconds();
+  const stealBefore = stealSeconds();
   const ownBefore = process.cpuUsage();
   const started = now();
   // Each sender keeps to its schedule by the clock: when this process falls
@@ -172,6 +191,7 @@ for (const [step, rate] of config.rates.entries()) {
   const elapsed = (now() - started) / 1000;
   await sleep(2000); // let the last messages land
   const cpu = serverCpuSeconds() - cpuBefore;
+  const steal = stealSeconds() - stealBefore;
   const own = process.cpuUsage(ownBefore);
   latencies.sort((a, b) => a - b);
   const expected = sent * recipients;
@@ -187,6 +207,7 @@ for (const [step, rate] of config.rates.entries()) {
       server_cpu_s: cpu,
       server_cpu_us_per_delivery: delivered ? (cpu / delivered) * 1e6 : null,
       loadgen_cpu_s: (own.user + own.system) / 1e6,
+      steal_s: steal,
       logins_per_s: loginRate,
       logins_ok: logins.length,
       logins_failed: logins.failed,

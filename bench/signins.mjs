@@ -1,19 +1,18 @@
-// Sign-ins (POST /api/auth/login) at a fixed rate, in a worker thread of the
-// load generator (bench/loadgen.mjs): its own event loop, so that waiting on
-// and parsing sign-in responses does not delay the chat receivers' clocks.
+// Sign-ins (POST /api/auth/login) at a fixed rate, as a process of their own
+// that bench/loadgen.mjs starts beside itself, on its core, in the idle
+// scheduling class (chrt --idle): the sign-in client runs only when the load
+// generator has nothing to do, so it cannot delay the receivers' clocks. A
+// worker thread at the highest nice value could: the scheduler lets a
+// running thread finish its time slice before a woken one gets the core.
 //
-// workerData: { url, login, rate }. On "stop" it posts back the sign-in
-// latencies (ms) and the number that failed, then exits.
+//   node bench/signins.mjs <url> <rate> <login JSON>
+//
+// A line on stdin stops it; it then prints one JSON line, the sign-in
+// latencies (ms) and the number that failed, and exits.
 
-import { setPriority } from "node:os";
-import { parentPort, workerData } from "node:worker_threads";
+import { createInterface } from "node:readline";
 
-// The sign-in client must not delay the receivers' clocks on the load
-// generator's core either: on Linux a nice value belongs to a thread, and
-// this lowers only this worker's.
-setPriority(19);
-
-const { url, login, rate } = workerData;
+const [url, rate, login] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
 const now = () => performance.timeOrigin + performance.now();
 const latencies = [];
 let failed = 0;
@@ -24,7 +23,7 @@ const timer = setInterval(async () => {
     const response = await fetch(`${url}/api/auth/login`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(login),
+      body: login,
     });
     await response.arrayBuffer();
     if (response.status === 200) latencies.push(now() - started);
@@ -34,8 +33,7 @@ const timer = setInterval(async () => {
   }
 }, 1000 / rate);
 
-parentPort.on("message", () => {
+createInterface({ input: process.stdin }).once("line", () => {
   clearInterval(timer);
-  parentPort.postMessage({ latencies, failed });
-  parentPort.close();
+  process.stdout.write(`${JSON.stringify({ latencies, failed })}\n`, () => process.exit(0));
 });
