@@ -187,8 +187,8 @@ for (const [step, rate] of config.rates.entries()) {
   });
   await sleep(config.step_seconds * 1000);
   for (const timer of timers) clearTimeout(timer);
-  const logins = await stopLogins();
   const elapsed = (now() - started) / 1000;
+  const logins = await stopLogins();
   await sleep(2000); // let the last messages land
   const cpu = serverCpuSeconds() - cpuBefore;
   const steal = stealSeconds() - stealBefore;

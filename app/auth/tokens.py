@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +10,7 @@ from flask import Response, current_app, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.config import config as jwt_config
 from jwt import PyJWTError
+from jwt.utils import base64url_decode
 from sqlalchemy import delete, select
 
 from app.errors import ApiError, render
@@ -103,8 +103,7 @@ def _set_pair(response: Response, token: str, kind: str, max_age: int, secure: b
 def _csrf_claim(token: str) -> str:
     # The token was signed a moment ago in this request: its claims need no
     # verification (get_csrf_token would verify it again), only reading.
-    payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["csrf"]
+    return json.loads(base64url_decode(token.split(".")[1]))["csrf"]
 
 
 def clear_auth_cookies(response: Response) -> None:
