@@ -110,6 +110,7 @@ def run_load(
         "padding": 40,
         "receiver_client": args.receiver_client,
         "login_rates": args.logins,
+        "login_window_s": args.login_window,
         "login": {"login": f"bench{SENDERS}", "password": PASSWORD},
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -241,6 +242,20 @@ def print_logins(results: dict[str, list[dict]]) -> None:
                 f"{step.get('steal_s', 0):>9.2f}"
             )
     for name, steps in results.items():
+        windowed = [step for step in steps if "window_on" in step]
+        for step in windowed:
+            on, off = step["window_on"], step["window_off"]
+            print(
+                f"{name}: {step['login_window_s']:g} s windows, chat p99 with sign-ins "
+                f"{on['p99_ms']:.1f} ms, without {off['p99_ms']:.1f} ms: "
+                f"{window_rise(step):+.0f} %; median of {step['window_pairs']} window pairs' "
+                f"rises {(step['window_pair_p99_ratio_median'] - 1) * 100:+.0f} %"
+            )
+        if len(windowed) > 1:
+            print(
+                f"{name}: median over {len(windowed)} steps "
+                f"{statistics.median(window_rise(step) for step in windowed):+.0f} %"
+            )
         rises = sign_in_rises(steps)
         if rises:
             listed = ", ".join(f"{rise:+.0f} %" for rise in rises)
@@ -248,6 +263,11 @@ def print_logins(results: dict[str, list[dict]]) -> None:
                 f"{name}: chat p99 with sign-ins against the step before without: {listed}; "
                 f"median {statistics.median(rises):+.0f} %"
             )
+
+
+def window_rise(step: dict) -> float:
+    """In a step with sign-in windows, the rise of chat p99 with sign-ins over without, in %."""
+    return (step["window_on"]["p99_ms"] / step["window_off"]["p99_ms"] - 1) * 100
 
 
 def sign_in_rises(steps: list[dict]) -> list[float]:
@@ -304,6 +324,14 @@ def main() -> None:
         type=lambda s: [float(r) for r in s.split(",")],
         default=[],
         help="sign-ins per second during each step (Parley only), e.g. 0,10 with --rates 100,100",
+    )
+    parser.add_argument(
+        "--login-window",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="in steps with sign-ins, run them only in alternate windows this long and "
+        "compare chat latency in the windows with sign-ins against those without",
     )
     parser.add_argument(
         "--bcrypt-rounds",

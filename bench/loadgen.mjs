@@ -63,10 +63,38 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let latencies = [];
 let delivered = 0;
+// In a step whose sign-ins come and go in windows, the latencies of messages
+// sent in windows with sign-ins and in those without, apart.
+let windows = null;
 
 function received(sentAt) {
-  latencies.push(now() - sentAt);
+  const latency = now() - sentAt;
+  latencies.push(latency);
   delivered += 1;
+  if (windows) windows.add(sentAt, latency);
+}
+
+// Sign-in windows of `length` ms from `epoch`: on, off, on, ... A message
+// sent in the first quarter of a window is left out of both, so that neither
+// side sees the other's sign-ins still in flight.
+function signInWindows(epoch, length) {
+  const on = [];
+  const off = [];
+  const each = []; // latencies per window, by window number
+  return {
+    epoch,
+    length,
+    on,
+    off,
+    each,
+    add(sentAt, latency) {
+      const since = sentAt - epoch;
+      if (since < 0 || since % length < length / 4) return;
+      const number = Math.floor(since / length);
+      (number % 2 === 0 ? on : off).push(latency);
+      (each[number] ||= []).push(latency);
+    },
+  };
 }
 
 async function fullReceiver(token) {
@@ -127,14 +155,12 @@ await sleep(1000);
 // run in a process of their own in the idle scheduling class
 // (bench/signins.mjs). Stopping resolves to the sign-in latencies (ms),
 // sorted, with a `failed` count.
-function startLogins(rate) {
+function startLogins(rate, window) {
   if (!rate) return async () => Object.assign([], { failed: 0 });
   const script = fileURLToPath(new URL("./signins.mjs", import.meta.url));
-  const child = spawn(
-    "chrt",
-    ["--idle", "0", process.execPath, script, config.url, String(rate), JSON.stringify(config.login)],
-    { stdio: ["pipe", "pipe", "inherit"] },
-  );
+  const args = [process.execPath, script, config.url, String(rate), JSON.stringify(config.login)];
+  if (window) args.push(String(window.length), String(window.epoch));
+  const child = spawn("chrt", ["--idle", "0", ...args], { stdio: ["pipe", "pipe", "inherit"] });
   let output = "";
   child.stdout.on("data", (chunk) => {
     output += chunk;
@@ -156,7 +182,12 @@ for (const [step, rate] of config.rates.entries()) {
   let sent = 0;
   let acked = 0;
   const loginRate = (config.login_rates || [])[step] || 0;
-  const stopLogins = startLogins(loginRate);
+  // Windows start a second from now, once the sign-in client is up.
+  windows =
+    loginRate && config.login_window_s
+      ? signInWindows(now() + 1000, config.login_window_s * 1000)
+      : null;
+  const stopLogins = startLogins(loginRate, windows);
   const interval = 1000 / (rate / senders.length);
   const cpuBefore = serverCpuSeconds();
   const stealBefore = stealSeconds();
@@ -194,6 +225,33 @@ for (const [step, rate] of config.rates.entries()) {
   const steal = stealSeconds() - stealBefore;
   const own = process.cpuUsage(ownBefore);
   latencies.sort((a, b) => a - b);
+  const windowed = {};
+  if (windows) {
+    for (const [side, values] of [["on", windows.on], ["off", windows.off]]) {
+      values.sort((a, b) => a - b);
+      windowed[`window_${side}`] = {
+        deliveries: values.length,
+        p50_ms: percentile(values, 50),
+        p99_ms: percentile(values, 99),
+      };
+    }
+    windowed.login_window_s = config.login_window_s;
+    // Each window's p99 against the next window's (without sign-ins): the
+    // median of these ratios is little moved by a burst of steal time that
+    // lands in a few windows.
+    const ratios = [];
+    for (let number = 0; number + 1 < windows.each.length; number += 2) {
+      const [on, off] = [windows.each[number], windows.each[number + 1]];
+      if (!on || !off) continue;
+      on.sort((a, b) => a - b);
+      off.sort((a, b) => a - b);
+      ratios.push(percentile(on, 99) / percentile(off, 99));
+    }
+    ratios.sort((a, b) => a - b);
+    windowed.window_pairs = ratios.length;
+    windowed.window_pair_p99_ratio_median = percentile(ratios, 50);
+  }
+  windows = null;
   const expected = sent * recipients;
   console.log(
     JSON.stringify({
@@ -213,6 +271,7 @@ for (const [step, rate] of config.rates.entries()) {
       logins_failed: logins.failed,
       login_p50_ms: percentile(logins, 50),
       login_p99_ms: percentile(logins, 99),
+      ...windowed,
     }),
   );
 }

@@ -5,7 +5,11 @@
 // worker thread at the highest nice value could: the scheduler lets a
 // running thread finish its time slice before a woken one gets the core.
 //
-//   node bench/signins.mjs <url> <rate> <login JSON>
+//   node bench/signins.mjs <url> <rate> <login JSON> [<window ms> <epoch ms>]
+//
+// With a window, sign-ins run only in alternate windows of that length
+// counted from the epoch (a clock reading shared with the load generator):
+// on in the first, off in the second, and so on.
 //
 // A line on stdin stops it; it then prints one JSON line, the sign-in
 // latencies (ms) and the number that failed, and exits.
@@ -13,11 +17,14 @@
 import { createInterface } from "node:readline";
 
 const [url, rate, login] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
+const [windowMs, epoch] = [Number(process.argv[5] || 0), Number(process.argv[6] || 0)];
 const now = () => performance.timeOrigin + performance.now();
+const inOnWindow = () => !windowMs || Math.floor((now() - epoch) / windowMs) % 2 === 0;
 const latencies = [];
 let failed = 0;
 
 const timer = setInterval(async () => {
+  if (!inOnWindow()) return;
   const started = now();
   try {
     const response = await fetch(`${url}/api/auth/login`, {
