@@ -1,7 +1,8 @@
 """The Socket.IO message queue (Redis), when REDIS_URL is set.
 
-`ParleyRedisManager` is python-socketio's Redis manager plus two things on
-the same channel, so they stay in order with the emits around them:
+`ParleyRedisManager` is python-socketio's Redis manager with every process's
+broadcasts delivered in one order, plus two things on the same channel, so
+they stay in order with the emits around them:
 
 - control operations (subscribe a user's sockets to a room, disconnect a
   user's or a token's sockets), applied by every process to its own sockets;
@@ -20,6 +21,7 @@ from typing import Any
 import redis
 import socketio
 from flask import current_app
+from socketio.packet import Packet
 
 from app.realtime import delivery
 
@@ -29,7 +31,15 @@ METHOD = "parley"
 
 
 class ParleyRedisManager(socketio.RedisManager, delivery.Manager):
-    """Broadcasts that arrive from the queue are delivered as framed broadcasts."""
+    """Broadcasts that arrive from the queue are delivered as framed broadcasts.
+
+    A broadcast reaches this process's sockets, too, only when it comes back
+    from the queue. python-socketio delivers its own emits at once and skips
+    them in the listener: then a process could deliver its own message 19
+    before another process's 18, published first but still on its way.
+    Through the queue every process sees Redis's one order. Should Redis
+    refuse the publish, the broadcast is delivered here all the same.
+    """
 
     name = "parley-redis"
 
@@ -42,6 +52,38 @@ class ParleyRedisManager(socketio.RedisManager, delivery.Manager):
         """Apply to this process's sockets now, and to every other process's."""
         self.apply(op)
         self._publish({"method": METHOD, "host_id": self.host_id, "op": op})
+
+    def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str | None = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        room = to or room
+        args = list(data) if isinstance(data, tuple) else [data]
+        if callback is not None or kwargs.get("ignore_queue") or Packet.data_is_binary(args):
+            super().emit(
+                event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
+            )
+            return
+        message = {
+            "method": "emit",
+            "event": event,
+            "data": args,
+            "binary": False,
+            "namespace": namespace or "/",
+            "room": room,
+            "skip_sid": skip_sid,
+            "callback": None,
+            "host_id": self.host_id,
+        }
+        if self._publish(message) is None:  # Redis refused: deliver here at least
+            self._handle_emit(message)
 
     def ping(self) -> None:
         self._publish({"method": METHOD, "host_id": self.host_id, "op": {"op": "ping"}})
@@ -57,6 +99,13 @@ class ParleyRedisManager(socketio.RedisManager, delivery.Manager):
                 continue
             if isinstance(data, dict) and data.get("method") == METHOD:
                 self._receive(data)
+                continue
+            if (
+                isinstance(data, dict)
+                and data.get("method") == "emit"
+                and data.get("host_id") == self.host_id  # the base listener skips these
+            ):
+                self._handle_emit(data)
                 continue
             yield data  # the base listener accepts decoded dicts
 

@@ -78,3 +78,44 @@ def test_health_fails_while_the_listener_has_not_heard_its_ping(redis_app):
         assert status() == "ok"
         socketio.server.manager.last_pong -= 3 * redis_app.config["QUEUE_PING_SECONDS"] + 1
         assert status() == "failed"
+
+
+class RecordingManager(ParleyRedisManager):
+    """Notes each broadcast this process delivers to its own sockets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delivered = []
+
+    def _handle_emit(self, message):
+        self.delivered.append(message["data"][0])
+        super()._handle_emit(message)
+
+
+@pytest.fixture
+def recording(redis_server):
+    made = []
+    for _ in range(2):
+        manager = RecordingManager(redis_server.url, channel="test-order", apply=lambda op: None)
+        socketio.Server(client_manager=manager, async_mode="threading")
+        manager.initialize()
+        made.append(manager)
+    time.sleep(0.3)  # let both listeners subscribe
+    return made
+
+
+def test_every_process_delivers_broadcasts_in_the_queues_order(recording):
+    a, b = recording
+    for i in range(20):
+        (a if i % 2 == 0 else b).emit("message", i, namespace="/chat", room="room:1")
+    assert wait_until(lambda: len(a.delivered) == 20 and len(b.delivered) == 20)
+    assert a.delivered == list(range(20))
+    assert b.delivered == list(range(20))
+
+
+def test_a_broadcast_reaches_its_own_process_once(recording):
+    a, b = recording
+    a.emit("message", "hello", namespace="/chat", room="room:1")
+    assert wait_until(lambda: a.delivered == ["hello"] and b.delivered == ["hello"])
+    time.sleep(0.2)
+    assert a.delivered == ["hello"]
