@@ -242,6 +242,16 @@ def print_logins(results: dict[str, list[dict]]) -> None:
                 f"{step.get('steal_s', 0):>9.2f}"
             )
     for name, steps in results.items():
+        for number, step in enumerate(steps, 1):
+            seconds = [p99 for p99 in step.get("p99_ms_by_second", []) if p99 is not None]
+            if seconds:
+                worst = sorted(range(len(seconds)), key=seconds.__getitem__)[-3:]
+                print(
+                    f"{name} step {number}: p99 per second of sending, median "
+                    f"{statistics.median(seconds):.1f} ms; worst "
+                    + ", ".join(f"{seconds[at]:.1f} ms (s {at})" for at in sorted(worst))
+                )
+    for name, steps in results.items():
         windowed = [step for step in steps if "window_on" in step]
         for step in windowed:
             on, off = step["window_on"], step["window_off"]

@@ -66,12 +66,18 @@ let delivered = 0;
 // In a step whose sign-ins come and go in windows, the latencies of messages
 // sent in windows with sign-ins and in those without, apart.
 let windows = null;
+// Latencies by the second of the step the message was sent in: a step's p99
+// can be set by a few bad seconds.
+let stepStart = 0;
+let bySecond = [];
 
 function received(sentAt) {
   const latency = now() - sentAt;
   latencies.push(latency);
   delivered += 1;
   if (windows) windows.add(sentAt, latency);
+  const second = Math.floor((sentAt - stepStart) / 1000);
+  if (second >= 0) (bySecond[second] ||= []).push(latency);
 }
 
 // Sign-in windows of `length` ms from `epoch`: on, off, on, ... A message
@@ -193,6 +199,8 @@ for (const [step, rate] of config.rates.entries()) {
   const stealBefore = stealSeconds();
   const ownBefore = process.cpuUsage();
   const started = now();
+  stepStart = started;
+  bySecond = [];
   // Each sender keeps to its schedule by the clock: when this process falls
   // behind (timers fire late while it reads a burst), it sends what is due,
   // so the offered rate is the nominal one.
@@ -252,6 +260,11 @@ for (const [step, rate] of config.rates.entries()) {
     windowed.window_pair_p99_ratio_median = percentile(ratios, 50);
   }
   windows = null;
+  const p99BySecond = Array.from(bySecond, (values) => {
+    if (!values) return null;
+    values.sort((a, b) => a - b);
+    return Math.round(percentile(values, 99) * 10) / 10;
+  });
   const expected = sent * recipients;
   console.log(
     JSON.stringify({
@@ -271,6 +284,7 @@ for (const [step, rate] of config.rates.entries()) {
       logins_failed: logins.failed,
       login_p50_ms: percentile(logins, 50),
       login_p99_ms: percentile(logins, 99),
+      p99_ms_by_second: p99BySecond,
       ...windowed,
     }),
   );
