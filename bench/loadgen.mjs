@@ -61,46 +61,58 @@ function connect(token) {
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Each delivery's send time and latency (ms), kept apart by the step and
+// sorted into views (the step, sign-in windows, seconds) when it ends.
+let sentTimes = [];
 let latencies = [];
 let delivered = 0;
-// In a step whose sign-ins come and go in windows, the latencies of messages
-// sent in windows with sign-ins and in those without, apart.
-let windows = null;
-// Latencies by the second of the step the message was sent in: a step's p99
-// can be set by a few bad seconds.
-let stepStart = 0;
-let bySecond = [];
 
 function received(sentAt) {
-  const latency = now() - sentAt;
-  latencies.push(latency);
+  sentTimes.push(sentAt);
+  latencies.push(now() - sentAt);
   delivered += 1;
-  if (windows) windows.add(sentAt, latency);
-  const second = Math.floor((sentAt - stepStart) / 1000);
-  if (second >= 0) (bySecond[second] ||= []).push(latency);
+}
+
+const sorted = (values) => values.sort((a, b) => a - b);
+
+// The latencies grouped by a number computed from each send time; groups
+// with a negative or missing number are left out.
+function groupBy(numberOf) {
+  const groups = [];
+  for (const [index, sentAt] of sentTimes.entries()) {
+    const number = numberOf(sentAt);
+    if (number >= 0) (groups[number] ||= []).push(latencies[index]);
+  }
+  return groups;
 }
 
 // Sign-in windows of `length` ms from `epoch`: on, off, on, ... A message
 // sent in the first quarter of a window is left out of both, so that neither
-// side sees the other's sign-ins still in flight.
-function signInWindows(epoch, length) {
-  const on = [];
-  const off = [];
-  const each = []; // latencies per window, by window number
-  return {
-    epoch,
-    length,
-    on,
-    off,
-    each,
-    add(sentAt, latency) {
-      const since = sentAt - epoch;
-      if (since < 0 || since % length < length / 4) return;
-      const number = Math.floor(since / length);
-      (number % 2 === 0 ? on : off).push(latency);
-      (each[number] ||= []).push(latency);
-    },
-  };
+// side sees the other's sign-ins still in flight. Returns the p50/p99 of
+// each side, and the median over window pairs of the p99 ratio: little
+// moved by a burst of steal time that lands in a few windows.
+function windowFigures({ epoch, length }) {
+  const windows = groupBy((sentAt) => {
+    const since = sentAt - epoch;
+    return since < 0 || since % length < length / 4 ? -1 : Math.floor(since / length);
+  }).map((values) => values && sorted(values));
+  const figures = {};
+  for (const [side, parity] of [["on", 0], ["off", 1]]) {
+    const values = sorted(windows.filter((w, number) => w && number % 2 === parity).flat());
+    figures[`window_${side}`] = {
+      deliveries: values.length,
+      p50_ms: percentile(values, 50),
+      p99_ms: percentile(values, 99),
+    };
+  }
+  const ratios = [];
+  for (let number = 0; number + 1 < windows.length; number += 2) {
+    const [on, off] = [windows[number], windows[number + 1]];
+    if (on && off) ratios.push(percentile(on, 99) / percentile(off, 99));
+  }
+  figures.window_pairs = ratios.length;
+  figures.window_pair_p99_ratio_median = percentile(sorted(ratios), 50);
+  return figures;
 }
 
 async function fullReceiver(token) {
@@ -183,15 +195,16 @@ function startLogins(rate, window) {
 }
 
 for (const [step, rate] of config.rates.entries()) {
+  sentTimes = [];
   latencies = [];
   delivered = 0;
   let sent = 0;
   let acked = 0;
   const loginRate = (config.login_rates || [])[step] || 0;
   // Windows start a second from now, once the sign-in client is up.
-  windows =
+  const windows =
     loginRate && config.login_window_s
-      ? signInWindows(now() + 1000, config.login_window_s * 1000)
+      ? { epoch: now() + 1000, length: config.login_window_s * 1000 }
       : null;
   const stopLogins = startLogins(loginRate, windows);
   const interval = 1000 / (rate / senders.length);
@@ -199,8 +212,6 @@ for (const [step, rate] of config.rates.entries()) {
   const stealBefore = stealSeconds();
   const ownBefore = process.cpuUsage();
   const started = now();
-  stepStart = started;
-  bySecond = [];
   // Each sender keeps to its schedule by the clock: when this process falls
   // behind (timers fire late while it reads a burst), it sends what is due,
   // so the offered rate is the nominal one.
@@ -232,39 +243,15 @@ for (const [step, rate] of config.rates.entries()) {
   const cpu = serverCpuSeconds() - cpuBefore;
   const steal = stealSeconds() - stealBefore;
   const own = process.cpuUsage(ownBefore);
-  latencies.sort((a, b) => a - b);
-  const windowed = {};
-  if (windows) {
-    for (const [side, values] of [["on", windows.on], ["off", windows.off]]) {
-      values.sort((a, b) => a - b);
-      windowed[`window_${side}`] = {
-        deliveries: values.length,
-        p50_ms: percentile(values, 50),
-        p99_ms: percentile(values, 99),
-      };
-    }
-    windowed.login_window_s = config.login_window_s;
-    // Each window's p99 against the next window's (without sign-ins): the
-    // median of these ratios is little moved by a burst of steal time that
-    // lands in a few windows.
-    const ratios = [];
-    for (let number = 0; number + 1 < windows.each.length; number += 2) {
-      const [on, off] = [windows.each[number], windows.each[number + 1]];
-      if (!on || !off) continue;
-      on.sort((a, b) => a - b);
-      off.sort((a, b) => a - b);
-      ratios.push(percentile(on, 99) / percentile(off, 99));
-    }
-    ratios.sort((a, b) => a - b);
-    windowed.window_pairs = ratios.length;
-    windowed.window_pair_p99_ratio_median = percentile(ratios, 50);
-  }
-  windows = null;
-  const p99BySecond = Array.from(bySecond, (values) => {
-    if (!values) return null;
-    values.sort((a, b) => a - b);
-    return Math.round(percentile(values, 99) * 10) / 10;
-  });
+  const windowed = windows
+    ? { login_window_s: config.login_window_s, ...windowFigures(windows) }
+    : {};
+  // A step's p99 can be set by a few bad seconds.
+  const seconds = groupBy((sentAt) => Math.floor((sentAt - started) / 1000));
+  const p99BySecond = Array.from(seconds, (values) =>
+    values ? Math.round(percentile(sorted(values), 99) * 10) / 10 : null,
+  );
+  sorted(latencies);
   const expected = sent * recipients;
   console.log(
     JSON.stringify({
