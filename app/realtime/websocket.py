@@ -15,13 +15,15 @@ parked green thread keeps its stack, some 8 KiB and more. Here:
   arrive a short-lived green thread reads them, handles the messages in
   order, and ends.
 - `OutboxSocket`, Engine.IO's socket, sends pings from timers of the hub,
-  and runs a writer only while packets wait in its queue (during an
-  upgrade, at close).
+  the first at a random time so that sockets which connected together do
+  not ping together, and runs a writer only while packets wait in its
+  queue (during an upgrade, at close).
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -47,6 +49,10 @@ KEEP_CONNECTION = "parley.keep_connection"
 RECV_BYTES = 65536
 # python-engineio's client refuses a long-polling payload of more packets.
 MAX_PACKETS_PER_POLL = 16
+# A socket's first ping goes out at a random point between this fraction of
+# the ping interval and the whole of it (not at once: the client is still
+# connecting, maybe upgrading).
+FIRST_PING_SPREAD = 0.25
 
 
 class _Flusher:
@@ -372,6 +378,7 @@ class OutboxSocket(engineio_socket.Socket):
 
     direct_writer: OutboxWebSocket | None = None
     _writer: Any = None
+    _pinged = False
 
     @classmethod
     def adopt(cls, socket: engineio_socket.Socket) -> None:
@@ -406,7 +413,16 @@ class OutboxSocket(engineio_socket.Socket):
         # Only schedule a new ping if the previous ping wait cycle completed.
         if self.last_ping:
             self.last_ping = None
-            get_hub().schedule_call_global(self.server.ping_interval, eventlet.spawn_n, self._ping)
+            delay = self.server.ping_interval
+            if not self._pinged:
+                # Sockets that connect together (after a restart, or a deploy)
+                # would ping together for as long as they stay: every
+                # interval, one burst of pings and pongs holding up the
+                # messages behind it. A random first ping spreads them out;
+                # early is always safe, clients only time out a late one.
+                self._pinged = True
+                delay *= random.uniform(FIRST_PING_SPREAD, 1.0)
+            get_hub().schedule_call_global(delay, eventlet.spawn_n, self._ping)
 
     def _ping(self) -> None:
         if not self.closing and not self.closed:

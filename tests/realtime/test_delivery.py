@@ -3,6 +3,7 @@
 import os
 import random
 import socket as std_socket
+import time
 
 import eventlet
 import pytest
@@ -314,6 +315,42 @@ def test_pings_are_timers_of_the_hub_not_green_threads(engine):
     assert socket.queue.empty()
     settle()
     assert socket.queue.get_nowait().packet_type == eio.PING
+
+
+class TimerLog:
+    """Stands in for the hub's timer list: records each timer's delay."""
+
+    def __init__(self):
+        self.delays = []
+
+    def schedule_call_global(self, delay, *args):
+        self.delays.append(delay)
+
+
+def test_first_pings_of_sockets_that_connect_together_are_spread(engine, monkeypatch):
+    from app.realtime import websocket
+
+    timers = TimerLog()
+    monkeypatch.setattr(websocket, "get_hub", lambda: timers)
+    engine.ping_interval = 25
+    for n in range(20):
+        websocket.OutboxSocket(engine, f"sid{n}").schedule_ping()
+    assert all(25 * websocket.FIRST_PING_SPREAD <= d <= 25 for d in timers.delays)
+    assert max(timers.delays) - min(timers.delays) > 5
+
+
+def test_pings_after_the_first_keep_the_interval(engine, monkeypatch):
+    from app.realtime import websocket
+
+    timers = TimerLog()
+    monkeypatch.setattr(websocket, "get_hub", lambda: timers)
+    engine.ping_interval = 25
+    socket = websocket.OutboxSocket(engine, "sid")
+    socket.schedule_ping()
+    for _pong in range(3):
+        socket.last_ping = time.time()  # as when a ping went out
+        socket.schedule_ping()  # as when its pong came back
+    assert timers.delays[1:] == [25, 25, 25]
 
 
 def upgraded(engine, ws):
