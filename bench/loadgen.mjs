@@ -62,14 +62,51 @@ const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Each delivery's send time and latency (ms), kept apart by the step and
-// sorted into views (the step, sign-in windows, seconds) when it ends.
-let sentTimes = [];
-let latencies = [];
+// sorted into views (the step, sign-in windows, seconds) when it ends. They
+// go into fixed blocks: a growing array is copied whole each time it grows
+// (10 MB and more late in a long step), a stall of this process that would
+// show as latency of the messages it was reading meanwhile.
+const BLOCK = 1 << 16;
+
+class DeliveryLog {
+  constructor() {
+    this.blocks = [];
+    this.length = 0;
+  }
+
+  add(sentAt, latency) {
+    const offset = (this.length % BLOCK) * 2;
+    if (offset === 0) this.blocks.push(new Float64Array(BLOCK * 2));
+    const block = this.blocks[this.blocks.length - 1];
+    block[offset] = sentAt;
+    block[offset + 1] = latency;
+    this.length += 1;
+  }
+
+  // Calls visit(sentAt, latency) for each delivery.
+  forEach(visit) {
+    for (let index = 0; index < this.length; index += 1) {
+      const block = this.blocks[Math.floor(index / BLOCK)];
+      const offset = (index % BLOCK) * 2;
+      visit(block[offset], block[offset + 1]);
+    }
+  }
+
+  latencies() {
+    const values = new Float64Array(this.length);
+    let index = 0;
+    this.forEach((_sentAt, latency) => {
+      values[index++] = latency;
+    });
+    return values.sort();
+  }
+}
+
+let log = new DeliveryLog();
 let delivered = 0;
 
 function received(sentAt) {
-  sentTimes.push(sentAt);
-  latencies.push(now() - sentAt);
+  log.add(sentAt, now() - sentAt);
   delivered += 1;
 }
 
@@ -79,10 +116,10 @@ const sorted = (values) => values.sort((a, b) => a - b);
 // with a negative or missing number are left out.
 function groupBy(numberOf) {
   const groups = [];
-  for (const [index, sentAt] of sentTimes.entries()) {
+  log.forEach((sentAt, latency) => {
     const number = numberOf(sentAt);
-    if (number >= 0) (groups[number] ||= []).push(latencies[index]);
-  }
+    if (number >= 0) (groups[number] ||= []).push(latency);
+  });
   return groups;
 }
 
@@ -195,8 +232,7 @@ function startLogins(rate, window) {
 }
 
 for (const [step, rate] of config.rates.entries()) {
-  sentTimes = [];
-  latencies = [];
+  log = new DeliveryLog();
   delivered = 0;
   let sent = 0;
   let acked = 0;
@@ -251,7 +287,7 @@ for (const [step, rate] of config.rates.entries()) {
   const p99BySecond = Array.from(seconds, (values) =>
     values ? Math.round(percentile(sorted(values), 99) * 10) / 10 : null,
   );
-  sorted(latencies);
+  const latencies = log.latencies();
   const expected = sent * recipients;
   console.log(
     JSON.stringify({
