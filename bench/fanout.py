@@ -243,13 +243,15 @@ def print_logins(results: dict[str, list[dict]]) -> None:
             )
     for name, steps in results.items():
         for number, step in enumerate(steps, 1):
-            seconds = [p99 for p99 in step.get("p99_ms_by_second", []) if p99 is not None]
+            # (second of the step, p99); a second with no deliveries is null.
+            by_second = enumerate(step.get("p99_ms_by_second", []))
+            seconds = [(at, p99) for at, p99 in by_second if p99 is not None]
             if seconds:
-                worst = sorted(range(len(seconds)), key=seconds.__getitem__)[-3:]
+                worst = sorted(sorted(seconds, key=lambda second: second[1])[-3:])
                 print(
                     f"{name} step {number}: p99 per second of sending, median "
-                    f"{statistics.median(seconds):.1f} ms; worst "
-                    + ", ".join(f"{seconds[at]:.1f} ms (s {at})" for at in sorted(worst))
+                    f"{statistics.median(p99 for _, p99 in seconds):.1f} ms; worst "
+                    + ", ".join(f"{p99:.1f} ms (s {at})" for at, p99 in worst)
                 )
     for name, steps in results.items():
         windowed = [step for step in steps if "window_on" in step]

@@ -225,7 +225,7 @@ function startLogins(rate, window) {
       child.once("exit", (code) => {
         if (code !== 0) return reject(new Error(`signins.mjs exited with ${code}`));
         const { latencies, failed } = JSON.parse(output);
-        resolve(Object.assign(latencies.sort((a, b) => a - b), { failed }));
+        resolve(Object.assign(sorted(latencies), { failed }));
       });
       child.stdin.end("stop\n");
     });
