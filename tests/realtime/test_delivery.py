@@ -327,24 +327,32 @@ class TimerLog:
         self.delays.append(delay)
 
 
-def test_first_pings_of_sockets_that_connect_together_are_spread(engine, monkeypatch):
+@pytest.fixture
+def ping_timers(engine, monkeypatch):
+    """The delays of the ping timers that sockets of `engine` (a 25 s
+    interval) schedule."""
     from app.realtime import websocket
 
     timers = TimerLog()
     monkeypatch.setattr(websocket, "get_hub", lambda: timers)
     engine.ping_interval = 25
+    return timers
+
+
+def test_first_pings_of_sockets_that_connect_together_are_spread(engine, ping_timers):
+    from app.realtime import websocket
+
+    timers = ping_timers
     for n in range(20):
         websocket.OutboxSocket(engine, f"sid{n}").schedule_ping()
     assert all(25 * websocket.FIRST_PING_SPREAD <= d <= 25 for d in timers.delays)
     assert max(timers.delays) - min(timers.delays) > 5
 
 
-def test_pings_after_the_first_keep_the_interval(engine, monkeypatch):
+def test_pings_after_the_first_keep_the_interval(engine, ping_timers):
     from app.realtime import websocket
 
-    timers = TimerLog()
-    monkeypatch.setattr(websocket, "get_hub", lambda: timers)
-    engine.ping_interval = 25
+    timers = ping_timers
     socket = websocket.OutboxSocket(engine, "sid")
     socket.schedule_ping()
     for _pong in range(3):
