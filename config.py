@@ -50,6 +50,12 @@ class Env:
             return False
         raise ConfigError(f"{name} must be true or false, not {value!r}")
 
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.str(name, default)
+        if value not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
     def list(self, name: str) -> list[str]:
         value = self.str(name)
         if value is None:
@@ -100,7 +106,11 @@ class Config:
 
         self.HOST = env.str("HOST", self.DEFAULT_HOST)
         self.PORT = env.int("PORT", 8000)
-        self.ASYNC_MODE = env.str("ASYNC_MODE", "eventlet")
+        # threading serves the tests' in-process clients; production is eventlet.
+        self.ASYNC_MODE = env.choice("ASYNC_MODE", "eventlet", ("eventlet", "threading"))
+        # outbox: Parley's faster websocket path (app/realtime/transport);
+        # stock: python-engineio's, python-socketio's and eventlet's own.
+        self.REALTIME_TRANSPORT = env.choice("REALTIME_TRANSPORT", "outbox", ("outbox", "stock"))
         self.REDIS_URL = env.str("REDIS_URL")
         self.CORS_ORIGINS = env.list("CORS_ORIGINS")
 

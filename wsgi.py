@@ -15,10 +15,6 @@ if ASYNC_MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
-elif ASYNC_MODE == "gevent":
-    from gevent import monkey
-
-    monkey.patch_all()
 
 import argparse  # noqa: E402
 

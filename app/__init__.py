@@ -54,10 +54,12 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import concurrency, models, realtime  # noqa: F401 - models registers the tables
+    from app import concurrency, models, state  # noqa: F401 - models registers the tables
     from app.auth.tokens import register_jwt_callbacks
     from app.extensions import api, db, jwt, limiter, migrate
+    from app.realtime import binding
 
+    state.init_app(app)
     concurrency.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)
@@ -65,7 +67,7 @@ def register_extensions(app: Flask) -> None:
     register_jwt_callbacks()
     limiter.init_app(app)
     api.init_app(app)
-    realtime.init_app(app)
+    binding.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

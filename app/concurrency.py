@@ -1,7 +1,8 @@
 """The few places where the async mode shows through.
 
 Everything else uses `socketio.start_background_task` and `socketio.sleep`,
-so eventlet, gevent or plain threads is a setting (ASYNC_MODE).
+so eventlet or plain threads is a setting (ASYNC_MODE); another green
+library would need only this module, wsgi.py's patching and app.server.
 """
 
 from __future__ import annotations
@@ -13,17 +14,15 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 T = TypeVar("T")
 
-_mode = "threading"
-
 
 def init_app(app: Flask) -> None:
-    global _mode
-    _mode = app.config["ASYNC_MODE"]
-    if _mode == "eventlet" and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    if app.config["ASYNC_MODE"] == "eventlet" and app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql"
+    ):
         assert_green_psycopg()
 
 
@@ -45,16 +44,12 @@ def run_blocking(fn: Callable[..., T], *args: object) -> T:
     connections nor serialises with them. The pool's threads run at the
     lowest priority: when the CPU is short, sign-ins wait, live chat does not.
     """
-    if _mode == "threading":
+    if current_mode() != "eventlet":
         return fn(*args)
+    from eventlet import tpool
+
     with _slots:
-        if _mode == "eventlet":
-            from eventlet import tpool
-
-            return tpool.execute(_at_low_priority, fn, *args)
-        from gevent import get_hub
-
-        return get_hub().threadpool.apply(_at_low_priority, (fn, *args))
+        return tpool.execute(_at_low_priority, fn, *args)
 
 
 # At most this many blocking calls run at once; the rest wait their turn in
@@ -82,4 +77,5 @@ def _at_low_priority(fn: Callable[..., T], *args: object) -> T:
 
 
 def current_mode() -> str:
-    return _mode
+    """The app's async mode; outside an app, plain threads."""
+    return current_app.config["ASYNC_MODE"] if has_app_context() else "threading"

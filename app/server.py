@@ -13,21 +13,18 @@ import gc
 import logging
 import os
 import signal
-import threading
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from flask import Flask
 
 from app.extensions import socketio
-from app.realtime import background
+from app.realtime import background, transport
+from app.state import ProcessState
 
 log = logging.getLogger(__name__)
 
 # Past this, a drain that has not finished ends anyway (a PaaS kills at 30 s).
 DRAIN_DEADLINE_S = 20.0
-
-draining = threading.Event()
 
 
 def serve(app: Flask, host: str, port: int) -> None:
@@ -62,7 +59,7 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
 
     def drain() -> None:
         log.info("SIGTERM: draining")
-        draining.set()
+        ProcessState.of(app).draining.set()
         eventlet.spawn_after(DRAIN_DEADLINE_S, _give_up)
         socketio.server.eio.disconnect()
         eventlet.hubs.get_hub().schedule_call_global(0, stop_accepting)
@@ -75,36 +72,17 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
     _wake_hub_on_signals()
     # The server catches the SystemExit that drain() throws and returns once
     # in-flight requests are done; suppress it should it escape regardless.
-    pool = _connection_pool_class()(app.config["MAX_CONNECTIONS"])
     with contextlib.suppress(SystemExit):
-        eventlet.wsgi.server(
-            listener,
-            app,
-            log_output=False,
-            custom_pool=pool,
-            protocol=_protocol(eventlet.wsgi.HttpProtocol, pool.sem),
-        )
+        eventlet.wsgi.server(listener, app, log_output=False, **_server_options(app))
 
 
-def _connection_pool_class() -> type:
+def _server_options(app: Flask) -> dict[str, Any]:
+    """The outbox transport's protocol and pool, or eventlet's own."""
     import eventlet
 
-    class ConnectionPool(eventlet.GreenPool):
-        """eventlet's pool, whose semaphore websockets read by the hub hold too.
-
-        The stock pool counts itself idle when its semaphore is all free; here
-        idle means no green thread left, so a drain's wait for in-flight
-        requests ends while websockets are still open (the drain closes them).
-        """
-
-        def _spawn_done(self, coro: Any) -> None:
-            self.sem.release()
-            if coro is not None:
-                self.coroutines_running.discard(coro)
-            if not self.coroutines_running and not self.no_coros_running.ready():
-                self.no_coros_running.send(None)
-
-    return ConnectionPool
+    if app.config["REALTIME_TRANSPORT"] == transport.OUTBOX:
+        return transport.wsgi_server_options(app.config["MAX_CONNECTIONS"])
+    return {"custom_pool": eventlet.GreenPool(app.config["MAX_CONNECTIONS"])}
 
 
 def _wake_hub_on_signals() -> None:
@@ -130,65 +108,6 @@ def _wake_hub_on_signals() -> None:
                 os.read(read_end, 512)
 
     eventlet.spawn_n(empty)
-
-
-# A websocket's connection keeps its HTTP buffers while it is served in its
-# green thread (eventlet's defaults are 8 KiB to read, 16 KiB to write).
-# Small buffers only cost an extra system call on an unusually long request
-# head or response.
-HTTP_BUFFER_BYTES = 2048
-
-
-class _HandedOff:
-    """Stands in for a connection the server no longer owns (see `_protocol`)."""
-
-    def shutdown(self, *_args: Any) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _protocol(base: type, budget: Any) -> type:
-    """eventlet's HTTP protocol, able to hand a connection over to its handler.
-
-    A websocket read by the hub (app.realtime.websocket) outlives its
-    request: the server then lets the connection's green thread end without
-    closing the socket. Such a connection keeps one unit of the server's
-    connection budget (MAX_CONNECTIONS) until it closes, so connections in
-    requests and websockets together stay within it.
-    """
-
-    from app.realtime.websocket import KEEP_CONNECTION
-
-    class Protocol(base):  # type: ignore[misc, valid-type]
-        rbufsize = HTTP_BUFFER_BYTES
-        wbufsize = HTTP_BUFFER_BYTES
-        handed_off = False
-
-        def get_environ(self) -> dict[str, Any]:
-            environ = super().get_environ()
-            if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
-                environ[KEEP_CONNECTION] = self.keep_connection
-            return environ
-
-        def keep_connection(self) -> Any:
-            if not budget.acquire(blocking=False):
-                return None
-            self.handed_off = True
-            return budget.release
-
-        def finish(self) -> None:
-            if not self.handed_off:
-                super().finish()
-                return
-            # Free the HTTP buffers, leave the socket open, and keep eventlet
-            # from shutting it down once this green thread ends.
-            with contextlib.suppress(OSError):
-                BaseHTTPRequestHandler.finish(self)
-            self.conn_state[1] = _HandedOff()
-
-    return Protocol
 
 
 def _give_up() -> None:

@@ -20,8 +20,6 @@ from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.extensions import db
-from app.realtime import presence
-from app.realtime.sockets import registry
 from config import TestingConfig
 from tests.support.postgres import PostgresServer
 from tests.support.redis import RedisServer
@@ -125,8 +123,6 @@ def app(database_url: str, request: pytest.FixtureRequest) -> Iterator[Flask]:
         if app.config["SQLALCHEMY_DATABASE_URI"] == database_url:
             _empty_tables()
         db.engine.dispose()
-    presence.configure(None, 0)  # back to a fresh in-process presence
-    registry.clear()
 
 
 @pytest.fixture

@@ -95,13 +95,10 @@ def test_socketio_accepts_configured_origins_only(app):
     assert socketio.server.eio.cors_allowed_origins == ["https://app.example"]
 
 
-def test_health_reports_a_draining_process(client):
-    from app import server
+def test_health_reports_a_draining_process(app, client):
+    from app.state import ProcessState
 
-    server.draining.set()
-    try:
-        response = client.get("/api/health")
-    finally:
-        server.draining.clear()
+    ProcessState.of(app).draining.set()
+    response = client.get("/api/health")
     assert response.status_code == 503
     assert response.get_json()["checks"]["process"] == "draining"

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import realtime
 from app.auth.passwords import check_password, hash_password
 from app.auth.tokens import decode_refresh_token, issue_tokens, revoke_token
 from app.database import DriverStatement
@@ -15,6 +14,7 @@ from app.errors import ApiError, conflict, validation_error
 from app.extensions import db
 from app.models import User
 from app.models.types import utcnow
+from app.realtime import channels
 
 
 def find_clash(
@@ -113,7 +113,7 @@ def change_password(user: User, old_password: str, new_password: str) -> tuple[s
     user.password_hash = hash_password(new_password)
     revoke_all_tokens(user)
     db.session.commit()
-    realtime.disconnect_user(user.id)
+    channels.disconnect_user(user.id)
     return issue_tokens(user)
 
 
@@ -146,7 +146,7 @@ def logout(
     for payload in payloads:
         revoke_token(payload)
     db.session.commit()
-    realtime.disconnect_token(access_payload["jti"])
+    channels.disconnect_token(access_payload["jti"])
 
 
 def touch_last_seen(user: User) -> None:

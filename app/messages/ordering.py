@@ -103,27 +103,6 @@ class RoomSequencer:
                     first.done.set()
 
 
-_sequencers: WeakValueDictionary[int, RoomSequencer] = WeakValueDictionary()
-_locks: WeakValueDictionary[int, threading.Lock] = WeakValueDictionary()
-_guard = threading.Lock()
-
-
-def _sequencer(room_id: int) -> RoomSequencer:
-    with _guard:
-        sequencer = _sequencers.get(room_id)
-        if sequencer is None:
-            sequencer = _sequencers[room_id] = RoomSequencer()
-        return sequencer
-
-
-def _process_lock(room_id: int) -> threading.Lock:
-    with _guard:
-        lock = _locks.get(room_id)
-        if lock is None:
-            lock = _locks[room_id] = threading.Lock()
-        return lock
-
-
 def _across_processes() -> bool:
     return bool(current_app.config.get("REDIS_URL")) and db.engine.dialect.name == "postgresql"
 
@@ -132,20 +111,42 @@ def _broadcast_now(_message_id: int, broadcast: Callable[[], None]) -> None:
     broadcast()
 
 
-@contextmanager
-def room_send(room_id: int) -> Iterator[Callable[[int, Callable[[], None]], None]]:
-    """Order one send to a room among the others; see the module's docstring.
+class RoomSends:
+    """This process's sequencers and locks, one per room with a send in progress."""
 
-    Yields `publish(message_id, broadcast)`, to call once the message is stored.
-    """
-    if not _across_processes():
-        with _sequencer(room_id).send() as publish:
-            yield publish
-        return
-    with _process_lock(room_id), db.engine.connect() as connection:
-        key = {"space": LOCK_SPACE, "room": room_id}
-        connection.execute(text("SELECT pg_advisory_lock(:space, :room)"), key)
-        try:
-            yield _broadcast_now
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:space, :room)"), key)
+    def __init__(self) -> None:
+        self._sequencers: WeakValueDictionary[int, RoomSequencer] = WeakValueDictionary()
+        self._locks: WeakValueDictionary[int, threading.Lock] = WeakValueDictionary()
+        self._guard = threading.Lock()
+
+    def _sequencer(self, room_id: int) -> RoomSequencer:
+        with self._guard:
+            sequencer = self._sequencers.get(room_id)
+            if sequencer is None:
+                sequencer = self._sequencers[room_id] = RoomSequencer()
+            return sequencer
+
+    def _process_lock(self, room_id: int) -> threading.Lock:
+        with self._guard:
+            lock = self._locks.get(room_id)
+            if lock is None:
+                lock = self._locks[room_id] = threading.Lock()
+            return lock
+
+    @contextmanager
+    def send(self, room_id: int) -> Iterator[Callable[[int, Callable[[], None]], None]]:
+        """Order one send to a room among the others; see the module's docstring.
+
+        Yields `publish(message_id, broadcast)`, to call once the message is stored.
+        """
+        if not _across_processes():
+            with self._sequencer(room_id).send() as publish:
+                yield publish
+            return
+        with self._process_lock(room_id), db.engine.connect() as connection:
+            key = {"space": LOCK_SPACE, "room": room_id}
+            connection.execute(text("SELECT pg_advisory_lock(:space, :room)"), key)
+            try:
+                yield _broadcast_now
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:space, :room)"), key)

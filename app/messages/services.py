@@ -12,13 +12,13 @@ from app.auth.credentials import Credentials, revoked, still_valid
 from app.errors import ApiError, conflict, not_found, validation_error
 from app.extensions import db
 from app.messages import store
-from app.messages.ordering import room_send
 from app.metrics import MESSAGES_STORED
 from app.models import Membership, Message, Room, User
 from app.models.types import utcnow
 from app.realtime import events
 from app.rooms.access import can_see, get_membership, member_room, visible_room
 from app.rooms.views import unread_counts
+from app.state import process_state
 
 
 @dataclass
@@ -86,7 +86,7 @@ def post_message(
     original and stores nothing: repeats are rare, so the send is tried first
     and the original looked up when the database refuses a second one.
     """
-    with room_send(room_id) as publish:
+    with process_state().sends.send(room_id) as publish:
         created_at = utcnow()
         try:
             stored = store.store_message(

@@ -13,9 +13,10 @@ import psutil
 from flask import current_app
 from sqlalchemy import text
 
-from app import __version__, server
+from app import __version__
 from app.extensions import db
-from app.realtime import queue
+from app.realtime import message_queue
+from app.state import process_state
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,8 @@ def check_database() -> str:
 
 
 def health_report(include_system: bool = False) -> dict[str, Any]:
-    checks = {"database": check_database(), "message_queue": queue.status()}
-    if server.draining.is_set():
+    checks = {"database": check_database(), "message_queue": message_queue.status()}
+    if process_state().draining.is_set():
         # Stopping: the router must send new clients elsewhere.
         checks["process"] = "draining"
     healthy = all(value in ("ok", "disabled") for value in checks.values())

@@ -11,9 +11,10 @@ from redis import RedisError
 
 from app.extensions import db, socketio
 from app.models import User
-from app.realtime import events, presence
+from app.realtime import events
+from app.realtime.message_queue import ParleyRedisManager
 from app.realtime.presence import RedisPresence
-from app.realtime.queue import ParleyRedisManager
+from app.state import ProcessState
 
 log = logging.getLogger(__name__)
 _stopping = threading.Event()
@@ -28,7 +29,7 @@ def start(app: Flask) -> None:
         # start it now so health can vouch for it from the outset.
         server.manager_initialized = True
         server.manager.initialize()
-    backend = presence.backend()
+    backend = ProcessState.of(app).presence
     if isinstance(backend, RedisPresence):
         backend.heartbeat()
         socketio.start_background_task(_presence_loop, app, backend)
@@ -39,7 +40,7 @@ def start(app: Flask) -> None:
 
 def stop(app: Flask) -> None:
     _stopping.set()
-    backend = presence.backend()
+    backend = ProcessState.of(app).presence
     if isinstance(backend, RedisPresence):
         try:
             backend.retire()

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from app import realtime
 from app.extensions import db
 from app.messages.schemas import MessageSchema
 from app.models import Membership, Message, Room, User
+from app.realtime import channels
 from app.rooms.views import render_room, room_views
 from app.users.schemas import UserPublicSchema
 
@@ -27,30 +27,30 @@ def message_payload(message: Message | dict) -> dict:
 
 def message_created(payload: dict, skip_sid: str | None = None) -> None:
     """`message` to the room, from its rendered form (the row may be expired by now)."""
-    realtime.emit(
-        "message", payload, to=realtime.room_channel(payload["room_id"]), skip_sid=skip_sid
+    channels.emit(
+        "message", payload, to=channels.room_channel(payload["room_id"]), skip_sid=skip_sid
     )
 
 
 def message_edited(message: Message) -> None:
-    realtime.emit(
-        "message_edited", message_payload(message), to=realtime.room_channel(message.room_id)
+    channels.emit(
+        "message_edited", message_payload(message), to=channels.room_channel(message.room_id)
     )
 
 
 def message_deleted(message: Message) -> None:
-    realtime.emit(
+    channels.emit(
         "message_deleted",
         {"id": message.id, "room_id": message.room_id},
-        to=realtime.room_channel(message.room_id),
+        to=channels.room_channel(message.room_id),
     )
 
 
 def user_joined(room_id: int, user: User) -> None:
-    realtime.emit(
+    channels.emit(
         "user_joined",
         {"room_id": room_id, "user": USER.dump(user)},
-        to=realtime.room_channel(room_id),
+        to=channels.room_channel(room_id),
     )
 
 
@@ -60,40 +60,40 @@ def user_left(room_id: int, user: User) -> None:
 
 def user_left_payload(room_id: int, user: dict) -> None:
     """user_left for a user already rendered (a deleted account has no row left)."""
-    realtime.emit(
-        "user_left", {"room_id": room_id, "user": user}, to=realtime.room_channel(room_id)
+    channels.emit(
+        "user_left", {"room_id": room_id, "user": user}, to=channels.room_channel(room_id)
     )
 
 
 def room_updated(room: Room, member_ids: Iterable[int]) -> None:
     """Each member gets the room as they see it (their role, their unread count)."""
     for user_id, views in room_views([room], member_ids).items():
-        realtime.emit("room_updated", views[0], to=realtime.user_room(user_id))
+        channels.emit("room_updated", views[0], to=channels.user_room(user_id))
 
 
 def room_added(room: Room, user_ids: Iterable[int]) -> None:
     """Subscribe the users' sockets first, so nothing sent next is missed."""
     for user_id in user_ids:
-        realtime.subscribe_user(user_id, room.id)
-        realtime.emit("room_added", render_room(room, user_id), to=realtime.user_room(user_id))
+        channels.subscribe_user(user_id, room.id)
+        channels.emit("room_added", render_room(room, user_id), to=channels.user_room(user_id))
 
 
 def room_removed(room_id: int, user_ids: Iterable[int], reason: str) -> None:
     for user_id in user_ids:
-        realtime.unsubscribe_user(user_id, room_id)
-        realtime.emit(
-            "room_removed", {"room_id": room_id, "reason": reason}, to=realtime.user_room(user_id)
+        channels.unsubscribe_user(user_id, room_id)
+        channels.emit(
+            "room_removed", {"room_id": room_id, "reason": reason}, to=channels.user_room(user_id)
         )
 
 
 def room_deleted(room_id: int, member_ids: Iterable[int]) -> None:
     room_removed(room_id, member_ids, "deleted")
-    realtime.close_room(room_id)
+    channels.close_room(room_id)
 
 
 def presence(user: User, status: str) -> None:
     """`presence` to every room the user belongs to."""
     room_ids = db.session.scalars(select(Membership.room_id).where(Membership.user_id == user.id))
-    channels = [realtime.room_channel(room_id) for room_id in room_ids]
-    if channels:
-        realtime.emit("presence", {"user": USER.dump(user), "status": status}, to=channels)
+    targets = [channels.room_channel(room_id) for room_id in room_ids]
+    if targets:
+        channels.emit("presence", {"user": USER.dump(user), "status": status}, to=targets)

@@ -12,7 +12,6 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from sqlalchemy import update
 
-from app import realtime
 from app.auth.credentials import Credentials, revoked, still_valid
 from app.errors import ApiError, flatten_webargs_messages
 from app.extensions import db, socketio
@@ -22,7 +21,7 @@ from app.metrics import SOCKET_CONNECTIONS, SOCKET_EVENTS
 from app.models import User
 from app.models.types import utcnow
 from app.ratelimit import hit_socket_limit
-from app.realtime import events, presence, typing
+from app.realtime import channels, events
 from app.realtime.schemas import (
     ConnectAuth,
     EditMessagePayload,
@@ -33,10 +32,11 @@ from app.realtime.schemas import (
     SendMessagePayload,
     TypingPayload,
 )
-from app.realtime.sockets import authenticate_socket, registry
+from app.realtime.sockets import authenticate_socket
 from app.rooms import services as rooms
 from app.rooms.access import member_room
 from app.rooms.views import render_room, render_rooms
+from app.state import process_state
 from app.users.schemas import UserPrivateSchema, UserPublicSchema
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def _disconnect_later(sid: str) -> None:
 
     def task() -> None:
         socketio.sleep(0.05)
-        socketio.server.disconnect(sid, namespace=realtime.NAMESPACE)
+        socketio.server.disconnect(sid, namespace=channels.NAMESPACE)
 
     socketio.start_background_task(task)
 
@@ -113,7 +113,7 @@ def event(
 
 
 def current_identity(sid: str) -> Credentials:
-    identity = registry.get(sid)
+    identity = process_state().sockets.get(sid)
     if identity is None:
         raise revoked()
     return identity
@@ -154,7 +154,7 @@ def connect_since(auth: Any) -> int | None:
 
 def online_members(room_id: int) -> list[dict[str, Any]]:
     member_ids = rooms.member_ids(room_id)
-    online = presence.online_among(member_ids)
+    online = process_state().presence.online_among(member_ids)
     users = db.session.query(User).filter(User.id.in_(online)).order_by(User.id) if online else []
     return [PUBLIC_USER.dump(u) for u in users]
 
@@ -181,33 +181,34 @@ class ChatNamespace(Namespace):
         payload, missed = session_payload(user, since)
         # These go out ahead of the CONNECT packet; Socket.IO clients buffer
         # them and deliver them right after `connect`, `session` first.
-        realtime.emit("session", payload, to=sid, local=True)
+        channels.emit("session", payload, to=sid, local=True)
         for message in missed:
-            realtime.emit("message", MESSAGE.dump(message), to=sid, local=True)
+            channels.emit("message", MESSAGE.dump(message), to=sid, local=True)
         # One UPDATE, whether the user came from a token (loaded in this
         # session) or from a sign-in (outside the session).
         db.session.execute(update(User).where(User.id == user.id).values(last_seen_at=utcnow()))
         db.session.commit()
         SOCKET_CONNECTIONS.inc()
-        if presence.backend().connect(user.id, sid):
+        if process_state().presence.connect(user.id, sid):
             events.presence(user, "online")
 
     def _subscribe(self, sid: str, user: User, identity: Credentials) -> None:
         """Subscribe before reading the catch-up, so nothing falls in between."""
-        registry.add(sid, identity)
-        join_room(realtime.user_room(user.id))
+        process_state().sockets.add(sid, identity)
+        join_room(channels.user_room(user.id))
         if identity.jti:
-            join_room(realtime.token_room(identity.jti))
+            join_room(channels.token_room(identity.jti))
         for room_id in rooms.room_ids_of(user.id):
-            join_room(realtime.room_channel(room_id))
+            join_room(channels.room_channel(room_id))
 
     def on_disconnect(self, reason: Any = None) -> None:
-        identity = registry.pop(request.sid)
+        state = process_state()
+        identity = state.sockets.pop(request.sid)
         if identity is None:
             return
         SOCKET_CONNECTIONS.dec()
-        typing.forget(identity.user_id)
-        went_offline = presence.backend().disconnect(identity.user_id, request.sid)
+        state.typing.forget(identity.user_id)
+        went_offline = state.presence.disconnect(identity.user_id, request.sid)
         try:
             db.session.execute(
                 update(User).where(User.id == identity.user_id).values(last_seen_at=utcnow())
@@ -224,7 +225,7 @@ class ChatNamespace(Namespace):
     @event("join", RoomRef)
     def on_join(user: User, args: dict[str, Any]) -> dict[str, Any]:
         room, _new = rooms.join_room(user, args["room_id"])
-        join_room(realtime.room_channel(room.id))
+        join_room(channels.room_channel(room.id))
         return {"room": render_room(room, user.id), "online": online_members(room.id)}
 
     @event("leave", RoomRef)
@@ -257,15 +258,15 @@ class ChatNamespace(Namespace):
     @event("typing", TypingPayload)
     def on_typing(user: User, args: dict[str, Any]) -> dict[str, Any]:
         member_room(user, args["room_id"])
-        if typing.should_relay(user.id, args["room_id"], args["typing"]):
-            realtime.emit(
+        if process_state().typing.should_relay(user.id, args["room_id"], args["typing"]):
+            channels.emit(
                 "typing",
                 {
                     "room_id": args["room_id"],
                     "user": PUBLIC_USER.dump(user),
                     "typing": args["typing"],
                 },
-                to=realtime.room_channel(args["room_id"]),
+                to=channels.room_channel(args["room_id"]),
                 skip_sid=request.sid,
             )
         return {}
@@ -288,4 +289,4 @@ class ChatNamespace(Namespace):
 def register_namespace() -> None:
     """Register /chat once, before the first init_app binds the server."""
     if not any(isinstance(h, ChatNamespace) for h in socketio.namespace_handlers):
-        socketio.on_namespace(ChatNamespace(realtime.NAMESPACE))
+        socketio.on_namespace(ChatNamespace(channels.NAMESPACE))

@@ -169,30 +169,9 @@ class RedisPresence:
             self.redis.delete(key)
 
 
-_backend: Presence = LocalPresence()
-
-
-def configure(redis_url: str | None, ttl: int) -> Presence:
-    global _backend
+def make_presence(redis_url: str | None, ttl: int) -> Presence:
+    """Presence through Redis when there is a REDIS_URL, else in this process."""
     if redis_url:
         client = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
-        _backend = RedisPresence(client, ttl)
-    else:
-        _backend = LocalPresence()
-    return _backend
-
-
-def backend() -> Presence:
-    return _backend
-
-
-def is_online(user_id: int) -> bool:
-    return bool(_backend.online_among([user_id]))
-
-
-def online_among(user_ids: Iterable[int]) -> set[int]:
-    return _backend.online_among(user_ids)
-
-
-def online_count() -> int:
-    return _backend.count()
+        return RedisPresence(client, ttl)
+    return LocalPresence()

@@ -1,8 +1,7 @@
-"""Who each live socket of this process speaks for, and how it proved it."""
+"""How a socket proves whom it speaks for, when it connects."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import Request
@@ -14,35 +13,6 @@ from app.auth.credentials import Credentials, still_valid
 from app.auth.services import authenticate
 from app.errors import ApiError
 from app.models import User
-
-
-class SocketRegistry:
-    """The sockets of this process: sid -> identity."""
-
-    def __init__(self) -> None:
-        self._by_sid: dict[str, Credentials] = {}
-        self._lock = threading.Lock()
-
-    def add(self, sid: str, identity: Credentials) -> None:
-        with self._lock:
-            self._by_sid[sid] = identity
-
-    def pop(self, sid: str) -> Credentials | None:
-        with self._lock:
-            return self._by_sid.pop(sid, None)
-
-    def get(self, sid: str) -> Credentials | None:
-        return self._by_sid.get(sid)
-
-    def count(self) -> int:
-        return len(self._by_sid)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._by_sid.clear()
-
-
-registry = SocketRegistry()
 
 
 def _from_token(token: str) -> tuple[User, Credentials]:

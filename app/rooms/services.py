@@ -11,8 +11,9 @@ from app.errors import ApiError, conflict, not_found
 from app.extensions import db
 from app.models import Membership, Room, User
 from app.pagination import Page, keyset_page, starts_with
-from app.realtime import events, presence
+from app.realtime import events
 from app.rooms.access import RoomAccess, member_room, require_manager, visible_room
+from app.state import process_state
 
 
 def member_ids(room_id: int) -> list[int]:
@@ -182,7 +183,7 @@ def list_members(user: User, room_id: int, args: dict[str, Any]) -> dict[str, An
     page = keyset_page(query, Membership.user_id, args["limit"], args.get("cursor"))
     ids = [m.user_id for m in page.items]
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    online = presence.online_among(users)
+    online = process_state().presence.online_among(users)
     return page.render(
         "members",
         lambda m: {
@@ -255,7 +256,7 @@ def member_view(membership: Membership) -> dict[str, Any]:
         "user": user,
         "role": membership.role,
         "joined_at": membership.joined_at,
-        "online": presence.is_online(membership.user_id),
+        "online": bool(process_state().presence.online_among([membership.user_id])),
     }
 
 

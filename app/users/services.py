@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from app import realtime
 from app.auth.services import (
     commit_unique,
     find_clash,
@@ -18,8 +17,9 @@ from app.errors import ApiError, conflict, not_found, validation_error
 from app.extensions import db
 from app.models import ROLES, User
 from app.pagination import Page, keyset_page, starts_with
-from app.realtime import events, presence
+from app.realtime import channels, events
 from app.rooms.services import forget_user
+from app.state import process_state
 from app.users.schemas import UserPublicSchema
 
 PROFILE_FIELDS = ("display_name", "bio")
@@ -74,7 +74,7 @@ def remove_user(user: User) -> None:
     public_form = UserPublicSchema().dump(user)
     db.session.delete(user)
     db.session.commit()
-    realtime.disconnect_user(user_id)
+    channels.disconnect_user(user_id)
     for room_id in rooms_left:
         events.user_left_payload(room_id, public_form)
 
@@ -94,7 +94,7 @@ def admin_update_user(admin: User, user: User, changes: dict[str, Any]) -> User:
         revoke_all_tokens(user)
     commit_unique(user, changes.get("username"), changes.get("email"))
     if not user.active:
-        realtime.disconnect_user(user.id)
+        channels.disconnect_user(user.id)
     return user
 
 
@@ -147,6 +147,6 @@ def statistics() -> dict[str, Any]:
         "total": active + inactive,
         "active": active,
         "inactive": inactive,
-        "online": presence.online_count(),
+        "online": process_state().presence.count(),
         "by_role": by_role,
     }

@@ -11,8 +11,19 @@ from eventlet.green import socket as green_socket
 from eventlet.websocket import RFC6455WebSocket
 from socketio import packet as stock
 
-from app.realtime.delivery import Packet, text_frame
-from app.realtime.websocket import KEEP_CONNECTION, OutboxWebSocket
+from app.realtime.transport import engineio_socket
+from app.realtime.transport.broadcast import Packet
+from app.realtime.transport.engineio_socket import OutboxSocket
+from app.realtime.transport.frames import text_frame
+from app.realtime.transport.outbox import Flusher
+from app.realtime.transport.outbox import OutboxWebSocket as ServersOutboxWebSocket
+from app.realtime.transport.protocol import KEEP_CONNECTION
+
+
+class OutboxWebSocket(ServersOutboxWebSocket):
+    """The outbox websocket as one server's `websocket_class` makes it."""
+
+    flusher = Flusher()
 
 
 def eventlet_frame(text: str) -> bytes:
@@ -307,8 +318,6 @@ def engine():
 def test_pings_are_timers_of_the_hub_not_green_threads(engine):
     from engineio import packet as eio
 
-    from app.realtime.websocket import OutboxSocket
-
     engine.ping_interval = 0.02
     socket = OutboxSocket(engine, "sid")
     socket.schedule_ping()
@@ -331,29 +340,23 @@ class TimerLog:
 def ping_timers(engine, monkeypatch):
     """The delays of the ping timers that sockets of `engine` (a 25 s
     interval) schedule."""
-    from app.realtime import websocket
-
     timers = TimerLog()
-    monkeypatch.setattr(websocket, "get_hub", lambda: timers)
+    monkeypatch.setattr(engineio_socket, "get_hub", lambda: timers)
     engine.ping_interval = 25
     return timers
 
 
 def test_first_pings_of_sockets_that_connect_together_are_spread(engine, ping_timers):
-    from app.realtime import websocket
-
     timers = ping_timers
     for n in range(20):
-        websocket.OutboxSocket(engine, f"sid{n}").schedule_ping()
-    assert all(25 * websocket.FIRST_PING_SPREAD <= d <= 25 for d in timers.delays)
+        OutboxSocket(engine, f"sid{n}").schedule_ping()
+    assert all(25 * engineio_socket.FIRST_PING_SPREAD <= d <= 25 for d in timers.delays)
     assert max(timers.delays) - min(timers.delays) > 5
 
 
 def test_pings_after_the_first_keep_the_interval(engine, ping_timers):
-    from app.realtime import websocket
-
     timers = ping_timers
-    socket = websocket.OutboxSocket(engine, "sid")
+    socket = OutboxSocket(engine, "sid")
     socket.schedule_ping()
     for _pong in range(3):
         socket.last_ping = time.time()  # as when a ping went out
@@ -362,8 +365,6 @@ def test_pings_after_the_first_keep_the_interval(engine, ping_timers):
 
 
 def upgraded(engine, ws):
-    from app.realtime.websocket import OutboxSocket
-
     socket = OutboxSocket(engine, "sid")
     socket.connected = socket.upgraded = True
     socket.direct_writer = ws
@@ -402,8 +403,6 @@ def test_a_long_poll_carries_at_most_sixteen_packets(engine):
     # python-engineio's client refuses a payload of more ("Too many packets").
     from engineio import packet as eio
 
-    from app.realtime.websocket import OutboxSocket
-
     socket = OutboxSocket(engine, "sid")
     for i in range(40):
         socket.queue.put(eio.Packet(eio.MESSAGE, str(i)))
@@ -437,11 +436,9 @@ def test_packets_left_for_a_closed_websocket_do_not_hold_up_closing(engine, pair
 
 
 def test_with_a_flush_gap_a_stream_of_frames_is_written_together(pair, monkeypatch):
-    from app.realtime import websocket
-
     ws, _far = pair
-    monkeypatch.setattr(websocket._flusher, "gap", 0.05)
-    monkeypatch.setattr(websocket._flusher, "last", 0.0)
+    monkeypatch.setattr(OutboxWebSocket.flusher, "gap", 0.05)
+    monkeypatch.setattr(OutboxWebSocket.flusher, "last", 0.0)
     writes = []
     send = ws._fd_send
     ws._fd_send = lambda data: writes.append(data) or send(data)

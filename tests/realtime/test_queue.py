@@ -5,7 +5,7 @@ import time
 import pytest
 import socketio
 
-from app.realtime.queue import ParleyRedisManager
+from app.realtime.message_queue import ParleyRedisManager
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def redis_app(database_url, redis_server):
 
 def test_health_fails_while_the_listener_has_not_heard_its_ping(redis_app):
     from app.extensions import socketio
-    from app.realtime.queue import status
+    from app.realtime.message_queue import status
 
     with redis_app.test_request_context():
         assert status() == "failed"

@@ -19,10 +19,10 @@ def test_members_list(ada, bob, room):
     assert body["has_more"] is False
 
 
-def test_members_list_shows_presence(ada, bob, room):
-    from app.realtime import presence
+def test_members_list_shows_presence(app, ada, bob, room):
+    from app.state import ProcessState
 
-    presence.backend().connect(ada.user.id, "sid-1")
+    ProcessState.of(app).presence.connect(ada.user.id, "sid-1")
     body = bob.get(f"/api/rooms/{room['id']}/members").get_json()
     assert body["members"][0]["online"] is True
 

@@ -168,11 +168,11 @@ class Emitted:
 @pytest.fixture
 def emitted(monkeypatch: pytest.MonkeyPatch) -> list[Emitted]:
     """Records what the services hand to the real-time layer."""
-    from app import realtime
+    from app.realtime import channels
 
     calls: list[Emitted] = []
     monkeypatch.setattr(
-        realtime,
+        channels,
         "emit",
         lambda event, payload, *, to, skip_sid=None: calls.append(
             Emitted(event, payload, to, skip_sid)

@@ -101,10 +101,10 @@ def test_statistics(client, make_user, admin_headers):
     }
 
 
-def test_statistics_count_online_users(client, user, admin_headers):
-    from app.realtime import presence
+def test_statistics_count_online_users(app, client, user, admin_headers):
+    from app.state import ProcessState
 
-    presence.backend().connect(user.id, "sid-1")
+    ProcessState.of(app).presence.connect(user.id, "sid-1")
     body = client.get("/api/users/statistics", headers=admin_headers).get_json()
     assert body["online"] == 1
 

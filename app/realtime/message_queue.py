@@ -23,15 +23,13 @@ import socketio
 from flask import current_app
 from socketio.packet import Packet
 
-from app.realtime import delivery
-
 log = logging.getLogger(__name__)
 
 METHOD = "parley"
 
 
-class ParleyRedisManager(socketio.RedisManager, delivery.Manager):
-    """Broadcasts that arrive from the queue are delivered as framed broadcasts.
+class ParleyRedisManager(socketio.RedisManager):
+    """python-socketio's Redis manager, delivering broadcasts in the queue's order.
 
     A broadcast reaches this process's sockets, too, only when it comes back
     from the queue. python-socketio delivers its own emits at once and skips

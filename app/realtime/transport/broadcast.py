@@ -6,7 +6,7 @@ of that socket's writer greenlet, and a WebSocket frame built again for
 every recipient. For a chat room that is most of the server's work.
 
 Here a broadcast builds its WebSocket frame once. A recipient whose
-websocket transport can take frames directly (see `websocket.py`) gets the
+websocket transport can take frames directly (see `outbox.py`) gets the
 frame appended to its outbox, and outboxes are written with one system call
 per socket per turn of the event loop, so a burst of messages costs one
 write per recipient, not one per message. Everyone else (long-polling
@@ -17,29 +17,13 @@ order they were sent.
 
 from __future__ import annotations
 
-import struct
 from typing import Any, Protocol
 
 import socketio
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
-
-class Frame(bytes):
-    """A complete WebSocket frame, ready for the wire."""
-
-
-def text_frame(text: str) -> Frame:
-    """An unmasked, uncompressed, final text frame (RFC 6455 section 5.2)."""
-    payload = text.encode("utf-8")
-    length = len(payload)
-    if length <= 125:
-        header = struct.pack("!BB", 0x81, length)
-    elif length <= 0xFFFF:
-        header = struct.pack("!BBH", 0x81, 126, length)
-    else:
-        header = struct.pack("!BBQ", 0x81, 127, length)
-    return Frame(header + payload)
+from app.realtime.transport.frames import Frame, text_frame
 
 
 class DirectWriter(Protocol):
@@ -145,3 +129,14 @@ class FramedBroadcast:
 
 class Manager(FramedBroadcast, socketio.Manager):
     """The in-process manager, with framed broadcasts."""
+
+
+def framed(manager_class: type) -> type:
+    """A pub/sub manager class whose local deliveries are framed broadcasts.
+
+    The framing sits below the queue: what arrives from it (and what is
+    delivered without it) goes through `FramedBroadcast.emit`.
+    """
+    if manager_class is socketio.Manager:
+        return Manager
+    return type(manager_class.__name__, (manager_class, Manager), {})
