@@ -35,6 +35,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="database backend for the run (postgresql starts a throw-away server)",
     )
     parser.addoption(
+        "--transport",
+        choices=["outbox", "stock"],
+        default="outbox",
+        help="REALTIME_TRANSPORT of every app and server the run starts",
+    )
+    parser.addoption(
         "--update-screenshot",
         action="store_true",
         help="write docs/web-client.png from the browser tests' screenshot test",
@@ -48,6 +54,11 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def db_backend(request: pytest.FixtureRequest) -> str:
     return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def realtime_transport(request: pytest.FixtureRequest) -> str:
+    return request.config.getoption("--transport")
 
 
 @pytest.fixture(scope="session")
@@ -112,8 +123,13 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture
-def app(database_url: str, request: pytest.FixtureRequest) -> Iterator[Flask]:
-    settings: dict[str, Any] = {"SQLALCHEMY_DATABASE_URI": database_url}
+def app(
+    database_url: str, realtime_transport: str, request: pytest.FixtureRequest
+) -> Iterator[Flask]:
+    settings: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REALTIME_TRANSPORT": realtime_transport,
+    }
     for marker in reversed(list(request.node.iter_markers("config"))):
         settings.update(marker.kwargs)
     app = create_app(TestingConfig(**settings))

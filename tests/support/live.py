@@ -27,11 +27,17 @@ def fresh_database_url(
 
 
 @pytest.fixture(scope="session")
-def start_server(fresh_database_url: Callable[[], str]) -> Iterator[Callable[..., ServerProcess]]:
+def start_server(
+    fresh_database_url: Callable[[], str], realtime_transport: str
+) -> Iterator[Callable[..., ServerProcess]]:
     started: list[ServerProcess] = []
 
     def start(database_url: str | None = None, **env: str) -> ServerProcess:
-        environment = server_environment(database_url or fresh_database_url(), free_port(), **env)
+        environment = server_environment(
+            database_url or fresh_database_url(),
+            free_port(),
+            **{"REALTIME_TRANSPORT": realtime_transport, **env},
+        )
         if database_url is None:
             run_release(environment)
         server = ServerProcess(environment).start()
