@@ -76,7 +76,7 @@ def login(data: dict[str, Any]) -> Response:
 @bp.response(200, AccessTokenSchema)
 def refresh() -> Response:
     """Trade a refresh token for a new access token."""
-    services.touch_last_seen(current_user)
+    services.record_seen(current_user.id)
     access_token = issue_access_token(current_user)
     response = jsonify({"access_token": access_token})
     set_auth_cookies(response, access_token, None)

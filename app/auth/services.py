@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
@@ -73,11 +74,23 @@ _FIND_ACCOUNT = DriverStatement(
         or_(func.lower(User.username) == bindparam("login"), User.email == bindparam("login"))
     )
 )
-_RECORD_SIGN_IN = DriverStatement(
+# Set explicitly: a driver statement compiles once, so `onupdate` would not run.
+_RECORD_SEEN = DriverStatement(
     update(User.__table__)
     .where(User.id == bindparam("account"))
     .values(last_seen_at=bindparam("now"), updated_at=bindparam("now"))
 )
+
+
+def record_seen(user_id: int) -> datetime:
+    """Record that the user was here now: the one writer of `last_seen_at` once
+    the account exists (sign-in, token refresh, socket connect and disconnect).
+
+    One autocommit statement, outside the session's transaction.
+    """
+    now = utcnow()
+    _RECORD_SEEN.execute(db.engine, {"account": user_id, "now": now})
+    return now
 
 
 def authenticate(login: str, password: str) -> User:
@@ -93,8 +106,7 @@ def authenticate(login: str, password: str) -> User:
         raise ApiError("invalid_credentials")
     if not row["active"]:
         raise ApiError("account_disabled")
-    now = utcnow()
-    _RECORD_SIGN_IN.execute(db.engine, {"account": row["id"], "now": now})
+    now = record_seen(row["id"])
     return User(**{**row, "last_seen_at": now, "updated_at": now})
 
 
@@ -147,8 +159,3 @@ def logout(
         revoke_token(payload)
     db.session.commit()
     channels.disconnect_token(access_payload["jti"])
-
-
-def touch_last_seen(user: User) -> None:
-    user.last_seen_at = utcnow()
-    db.session.commit()

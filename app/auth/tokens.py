@@ -6,13 +6,14 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.config import config as jwt_config
 from jwt import PyJWTError
 from jwt.utils import base64url_decode
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
+from app.auth.credentials import Credentials, still_valid
 from app.errors import ApiError, render
 from app.extensions import db, jwt
 from app.models import RevokedToken, User
@@ -54,22 +55,31 @@ def decode_refresh_token(encoded: str, user_id: int) -> dict[str, Any] | None:
     return payload
 
 
-def token_user(payload: dict[str, Any]) -> User | None:
-    """The user a token speaks for, if the token is still good for them."""
+def token_credentials(payload: dict[str, Any]) -> Credentials | None:
+    """What a decoded token claims; None for claims no token of ours carries."""
     try:
-        user = db.session.get(User, int(payload["sub"]))
-    except (KeyError, ValueError):
+        return Credentials(int(payload["sub"]), str(payload["jti"]), int(payload.get("ver", -1)))
+    except (KeyError, TypeError, ValueError):
         return None
-    if user is None or not user.active or payload.get("ver") != user.token_version:
+
+
+def token_user(payload: dict[str, Any]) -> User | None:
+    """The user a token speaks for, if the token is still good for them.
+
+    The rule is `credentials.still_valid`'s. flask-jwt-extended asks twice per
+    request (is it revoked, whose is it): the answer is kept for the request.
+    """
+    credentials = token_credentials(payload)
+    if credentials is None:
         return None
-    return user
+    checked = g.setdefault("token_users", {})
+    if credentials not in checked:
+        checked[credentials] = still_valid(credentials)
+    return checked[credentials]
 
 
 def is_revoked(payload: dict[str, Any]) -> bool:
-    if token_user(payload) is None:
-        return True
-    found = db.session.execute(select(RevokedToken.jti).where(RevokedToken.jti == payload["jti"]))
-    return found.first() is not None
+    return token_user(payload) is None
 
 
 def set_auth_cookies(response: Response, access_token: str, refresh_token: str | None) -> None:

@@ -51,9 +51,9 @@ def post_message(data: dict[str, Any], room_id: int) -> Response:
 @jwt_required()
 @bp.arguments(EditMessageArgs)
 @bp.response(200, MessageSchema)
-def edit_message(data: dict[str, Any], message_id: int) -> Any:
+def edit_message(data: dict[str, Any], message_id: int) -> Response:
     """Edit the text of your own message."""
-    return services.edit_message(current_user, message_id, data["content"])
+    return jsonify(services.edit_message(current_user, message_id, data["content"]))
 
 
 @bp.route("/messages/<int:message_id>", methods=["DELETE"])

@@ -12,11 +12,12 @@ from app.auth.credentials import Credentials, revoked, still_valid
 from app.errors import ApiError, conflict, not_found, validation_error
 from app.extensions import db
 from app.messages import store
+from app.messages.views import Sender, SentMessage, render_message
 from app.metrics import MESSAGES_STORED
 from app.models import Membership, Message, Room, User
 from app.models.types import utcnow
 from app.realtime import events
-from app.rooms.access import can_see, get_membership, member_room, visible_room
+from app.rooms.access import can_see, get_membership, member_room, not_a_member, visible_room
 from app.rooms.views import unread_counts
 from app.state import process_state
 
@@ -96,24 +97,18 @@ def post_message(
             existing = _existing_send(sender.user_id, client_id, room_id) if client_id else None
             if existing is None:
                 raise
-            return events.message_payload(existing), False
+            return render_message(existing), False
         if stored is None:
             raise _refusal(sender, room_id)
-        payload = events.message_payload(
-            {
-                "id": stored.id,
-                "room_id": room_id,
-                "sender": {
-                    "id": sender.user_id,
-                    "username": stored.username,
-                    "display_name": stored.display_name,
-                },
-                "content": content,
-                "created_at": created_at,
-                "edited_at": None,
-                "deleted": False,
-                "client_id": client_id,
-            }
+        payload = render_message(
+            SentMessage(
+                stored.id,
+                room_id,
+                Sender(sender.user_id, stored.username, stored.display_name),
+                content,
+                created_at,
+                client_id,
+            )
         )
         MESSAGES_STORED.inc()
         publish(stored.id, lambda: events.message_created(payload, skip_sid=origin_sid))
@@ -126,7 +121,7 @@ def _refusal(sender: Credentials, room_id: int) -> ApiError:
     if user is None:
         return revoked()
     member_room(user, room_id)  # raises 404 or 403
-    return ApiError("forbidden", "Join the room first.")  # joined and left meanwhile
+    return not_a_member()  # joined and left meanwhile
 
 
 def _own_message(user: User, message_id: int) -> tuple[Message, Any]:
@@ -140,7 +135,8 @@ def _own_message(user: User, message_id: int) -> tuple[Message, Any]:
     return message, membership
 
 
-def edit_message(user: User, message_id: int, content: str) -> Message:
+def edit_message(user: User, message_id: int, content: str) -> dict[str, Any]:
+    """Change the text of one's own message; returns its wire form, as a send does."""
     message, _membership = _own_message(user, message_id)
     if message.sender_id != user.id:
         raise ApiError("forbidden", "Only the author may edit a message.")
@@ -149,8 +145,9 @@ def edit_message(user: User, message_id: int, content: str) -> Message:
     message.content = content
     message.edited_at = utcnow()
     db.session.commit()
-    events.message_edited(message)
-    return message
+    payload = render_message(message)
+    events.message_edited(payload)
+    return payload
 
 
 def delete_message(user: User, message_id: int) -> None:

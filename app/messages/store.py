@@ -24,7 +24,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    exists,
     func,
     insert,
     select,
@@ -39,6 +38,7 @@ from app.auth.credentials import Credentials
 from app.database import DriverStatement
 from app.models import Membership, Message, Room, User
 from app.models.types import UTCDateTime
+from app.rooms.access import is_member
 
 _messages = Message.__table__
 _rooms = Room.__table__
@@ -61,11 +61,7 @@ class Stored:
 def _insert(with_jti: bool) -> Any:
     """INSERT the message if the sender's credentials hold and they are a member."""
     sender_may_send = and_(
-        rules.hold(with_jti=with_jti),
-        exists().where(
-            _memberships.c.room_id == bindparam("p_room_id"),
-            _memberships.c.user_id == _users.c.id,
-        ),
+        rules.hold(with_jti=with_jti), is_member(bindparam("p_room_id"), _users.c.id)
     )
     return insert(_messages).from_select(
         ["room_id", "sender_id", "content", "client_id", "created_at", "deleted"],

@@ -11,18 +11,12 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from app.extensions import db
-from app.messages.schemas import MessageSchema
 from app.models import Membership, Message, Room, User
 from app.realtime import channels
 from app.rooms.views import render_room, room_views
 from app.users.schemas import UserPublicSchema
 
-MESSAGE = MessageSchema()
 USER = UserPublicSchema()
-
-
-def message_payload(message: Message | dict) -> dict:
-    return MESSAGE.dump(message)
 
 
 def message_created(payload: dict, skip_sid: str | None = None) -> None:
@@ -32,10 +26,9 @@ def message_created(payload: dict, skip_sid: str | None = None) -> None:
     )
 
 
-def message_edited(message: Message) -> None:
-    channels.emit(
-        "message_edited", message_payload(message), to=channels.room_channel(message.room_id)
-    )
+def message_edited(payload: dict) -> None:
+    """`message_edited` to the room, from the edited message's wire form."""
+    channels.emit("message_edited", payload, to=channels.room_channel(payload["room_id"]))
 
 
 def message_deleted(message: Message) -> None:

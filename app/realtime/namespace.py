@@ -10,16 +10,15 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
-from sqlalchemy import update
 
 from app.auth.credentials import Credentials, revoked, still_valid
+from app.auth.services import record_seen
 from app.errors import ApiError, flatten_webargs_messages
 from app.extensions import db, socketio
 from app.messages import services as messages
-from app.messages.schemas import MessageSchema
+from app.messages.views import render_message, render_messages
 from app.metrics import SOCKET_CONNECTIONS, SOCKET_EVENTS
 from app.models import User
-from app.models.types import utcnow
 from app.ratelimit import hit_socket_limit
 from app.realtime import channels, events
 from app.realtime.schemas import (
@@ -40,7 +39,6 @@ from app.state import process_state
 from app.users.schemas import UserPrivateSchema, UserPublicSchema
 
 log = logging.getLogger(__name__)
-MESSAGE = MessageSchema()
 PUBLIC_USER = UserPublicSchema()
 PRIVATE_USER = UserPrivateSchema()
 
@@ -183,10 +181,9 @@ class ChatNamespace(Namespace):
         # them and deliver them right after `connect`, `session` first.
         channels.emit("session", payload, to=sid, local=True)
         for message in missed:
-            channels.emit("message", MESSAGE.dump(message), to=sid, local=True)
-        # One UPDATE, whether the user came from a token (loaded in this
-        # session) or from a sign-in (outside the session).
-        db.session.execute(update(User).where(User.id == user.id).values(last_seen_at=utcnow()))
+            channels.emit("message", render_message(message), to=sid, local=True)
+        if identity.jti:  # a sign-in with login and password has recorded it
+            record_seen(user.id)
         db.session.commit()
         SOCKET_CONNECTIONS.inc()
         if process_state().presence.connect(user.id, sid):
@@ -210,10 +207,7 @@ class ChatNamespace(Namespace):
         state.typing.forget(identity.user_id)
         went_offline = state.presence.disconnect(identity.user_id, request.sid)
         try:
-            db.session.execute(
-                update(User).where(User.id == identity.user_id).values(last_seen_at=utcnow())
-            )
-            db.session.commit()
+            record_seen(identity.user_id)
             user = db.session.get(User, identity.user_id)
             if went_offline and user is not None:
                 events.presence(user, "offline")
@@ -247,8 +241,7 @@ class ChatNamespace(Namespace):
 
     @event("edit_message", EditMessagePayload)
     def on_edit_message(user: User, args: dict[str, Any]) -> dict[str, Any]:
-        message = messages.edit_message(user, args["message_id"], args["content"])
-        return {"message": MESSAGE.dump(message)}
+        return {"message": messages.edit_message(user, args["message_id"], args["content"])}
 
     @event("delete_message", MessageRef)
     def on_delete_message(user: User, args: dict[str, Any]) -> dict[str, Any]:
@@ -280,7 +273,7 @@ class ChatNamespace(Namespace):
         room_id = args.pop("room_id")
         page = messages.history(user, room_id, **args)
         return {
-            "messages": [MESSAGE.dump(m) for m in page.messages],
+            "messages": render_messages(page.messages),
             "has_more": page.has_more,
             "next_cursor": page.next_cursor,
         }

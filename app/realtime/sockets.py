@@ -11,6 +11,7 @@ from jwt import PyJWTError
 
 from app.auth.credentials import Credentials, still_valid
 from app.auth.services import authenticate
+from app.auth.tokens import token_credentials
 from app.errors import ApiError
 from app.models import User
 
@@ -22,9 +23,9 @@ def _from_token(token: str) -> tuple[User, Credentials]:
         raise ApiError("unauthorized", f"The token is invalid: {exc}.") from exc
     if payload.get("type") != "access":
         raise ApiError("unauthorized", "An access token is required.")
-    identity = Credentials(int(payload["sub"]), payload["jti"], payload.get("ver", -1))
-    user = still_valid(identity)
-    if user is None:
+    identity = token_credentials(payload)
+    user = still_valid(identity) if identity is not None else None
+    if identity is None or user is None:
         raise ApiError("unauthorized", "The token has been revoked.")
     return user, identity
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app.errors import ApiError, not_found
 from app.extensions import db
@@ -23,6 +24,16 @@ class RoomAccess:
     @property
     def can_manage(self) -> bool:
         return self.membership is not None and self.membership.can_manage
+
+
+def is_member(room_id: Any, user_id: Any) -> Any:
+    """SQL: the user is a member of the room. Members, and only they, may post.
+
+    `member_room` and the message store (one INSERT that checks it) both ask
+    this; the store passes bind parameters and columns.
+    """
+    memberships = Membership.__table__
+    return exists().where(memberships.c.room_id == room_id, memberships.c.user_id == user_id)
 
 
 def get_membership(room_id: int, user_id: int) -> Membership | None:
@@ -53,8 +64,12 @@ def member_room(user: User, room_id: int) -> RoomAccess:
     """As visible_room, and the caller must be a member (403 otherwise)."""
     access = visible_room(user, room_id)
     if access.membership is None:
-        raise ApiError("forbidden", "Join the room first.")
+        raise not_a_member()
     return access
+
+
+def not_a_member() -> ApiError:
+    return ApiError("forbidden", "Join the room first.")
 
 
 def require_manager(user: User, access: RoomAccess, *, staff: bool = False) -> None:
