@@ -84,6 +84,11 @@ class RoomSequencer:
                     self._in_flight.discard(ticket)
                     self._release()
 
+    def held(self) -> int:
+        """How many stored messages wait for their broadcast."""
+        with self._guard:
+            return len(self._stored)
+
     def _release(self) -> None:
         # Under the guard: broadcasts leave one at a time, in order.
         while self._stored:

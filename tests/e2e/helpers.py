@@ -83,8 +83,21 @@ class LiveSocket:
             f"no {name!r} event within {timeout}s; saw {[n for n, _ in self.seen]}"
         )
 
-    def drain(self, settle: float = 0.3) -> list[tuple[str, Any]]:
-        time.sleep(settle)
+    def until(self, name: str, predicate: Any = None, timeout: float = 10) -> list[tuple[str, Any]]:
+        """Every event before the next one of that name (matching predicate), which is
+        taken too; what came after it stays for later."""
+        self.wait_for(name, predicate, timeout)
+        taken, self.seen = self.seen, []
+        return taken
+
+    def settled(self) -> list[tuple[str, Any]]:
+        """Every event the server sent this socket before answering a round trip.
+
+        A socket's packets leave in the order they were sent, so an ack comes
+        after everything queued for the socket ahead of it.
+        """
+        answer = self.call("history", {})  # refused (no room_id): a round trip, nothing else
+        assert answer["error"] == "validation_error"
         while not self.events.empty():
             self.seen.append(self.events.get())
         taken, self.seen = self.seen, []

@@ -159,19 +159,28 @@ def test_concurrent_sends_on_two_processes_arrive_in_id_order(cluster, sockets):
     watcher_a, watcher_b = connect(a, ada, sockets), connect(b, bob, sockets)
     senders = [connect(a, ada, sockets), connect(b, bob, sockets)]
 
+    acks = []
+
     def burst(live):
         for i in range(15):
-            live.client.emit(
-                "send_message", {"room_id": room["id"], "content": str(i)}, namespace="/chat"
-            )
+            acks.append(live.call("send_message", {"room_id": room["id"], "content": str(i)}))
 
     threads = [threading.Thread(target=burst, args=(live,)) for live in senders]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    # A third user's message after the bursts: a room's messages reach every
+    # socket in id order, so each watcher has had every burst message before it.
+    carol = new_account(b.base_url)
+    carol.post(f"/api/rooms/{room['id']}/join")
+    closing = connect(b, carol, sockets).call(
+        "send_message", {"room_id": room["id"], "content": "after the bursts"}
+    )
     # The send limit (5 per 10 s per user here) lets 10 of the 30 through.
+    assert sum(ack["ok"] for ack in acks) == 10
     for watcher in (watcher_a, watcher_b):
-        ids = [m["id"] for name, m in watcher.drain(2.0) if name == "message"]
+        before = watcher.until("message", lambda m: m["id"] == closing["message"]["id"])
+        ids = [m["id"] for name, m in before if name == "message"]
         assert len(ids) == 10
         assert ids == sorted(ids)

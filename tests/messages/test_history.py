@@ -1,7 +1,6 @@
 import pytest
 
 from app.extensions import db
-from app.models import Message
 
 
 @pytest.fixture
@@ -10,19 +9,9 @@ def room(ada):
 
 
 @pytest.fixture
-def fill(app, ada):
-    """Store n messages straight into the database; returns their ids in order."""
-
-    def fill(room_id, n):
-        with app.app_context():
-            messages = [
-                Message(room_id=room_id, sender_id=ada.user.id, content=f"m{i}") for i in range(n)
-            ]
-            db.session.add_all(messages)
-            db.session.commit()
-            return [m.id for m in messages]
-
-    return fill
+def fill(ada, make_messages):
+    """Store n messages of ada's straight into the database; returns their ids in order."""
+    return lambda room_id, n: make_messages(room_id, ada.user, n)
 
 
 def page(user, room, **params):

@@ -39,8 +39,12 @@ class Send:
         self.store.set()
 
 
-def settle() -> None:
-    time.sleep(0.05)
+def wait_held(sequencer: RoomSequencer, count: int) -> None:
+    """Wait until that many stored messages are held back, waiting their turn."""
+    deadline = time.monotonic() + 5
+    while sequencer.held() != count:
+        assert time.monotonic() < deadline, f"{sequencer.held()} held, not {count}"
+        time.sleep(0.005)
 
 
 @pytest.fixture
@@ -52,7 +56,7 @@ def test_a_send_that_began_earlier_holds_back_a_smaller_id(room):
     sequencer, sent = room
     first, second = Send(sequencer, sent), Send(sequencer, sent)
     second.publish(11)
-    settle()
+    wait_held(sequencer, 1)
     # The first send began before the second was stored: it may get a
     # smaller id, so 11 waits, and so does its sender.
     assert sent == [] and not second.returned.is_set()
@@ -87,7 +91,7 @@ def test_a_refused_send_gives_up_its_turn(room):
     sequencer, sent = room
     refused, second = Send(sequencer, sent), Send(sequencer, sent)
     second.publish(11)
-    settle()
+    wait_held(sequencer, 1)
     assert sent == []
     refused.publish(None)
     assert second.returned.wait(5) and refused.returned.wait(5)

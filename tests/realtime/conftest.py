@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask_socketio.test_client import SocketIOTestClient
+from socketio import packet
 
 from app.extensions import socketio
 
@@ -18,16 +20,47 @@ def payload(item: dict) -> Any:
     return item["args"] if item["name"] == "message" else item["args"][0]
 
 
+class RefusalRecordingClient(SocketIOTestClient):
+    """Flask-SocketIO's test client, keeping what a refused connect was told.
+
+    The stock client only marks the namespace disconnected.
+    """
+
+    refusal: Any = None
+
+    def connect(self, *args: Any, **kwargs: Any) -> None:
+        server = self.socketio.server
+        send = server._send_packet
+
+        def recording(eio_sid: str, pkt: packet.Packet) -> None:
+            if eio_sid == self.eio_sid and pkt.packet_type == packet.CONNECT_ERROR:
+                self.refusal = pkt.data
+            send(eio_sid, pkt)
+
+        server._send_packet = recording
+        try:
+            super().connect(*args, **kwargs)
+        finally:
+            server._send_packet = send
+
+
 class Socket:
     """One /chat connection, with helpers for acks and received events."""
 
-    def __init__(self, client: Any):
+    def __init__(self, client: RefusalRecordingClient):
         self.client = client
         self.inbox: list[dict] = []
 
     @property
     def connected(self) -> bool:
         return self.client.is_connected(NS)
+
+    @property
+    def refusal(self) -> dict[str, Any]:
+        """The error object of a refused connect (the contract's error shape)."""
+        assert not self.connected, "the connection was accepted"
+        assert self.client.refusal is not None, "no CONNECT_ERROR was sent"
+        return self.client.refusal["data"]
 
     def call(self, event: str, payload: Any = None) -> dict:
         return self.client.emit(event, payload, namespace=NS, callback=True)
@@ -56,7 +89,7 @@ def connect(app: Flask, tokens_for: Callable) -> Callable[..., Socket]:
     def open_socket(user: Any = None, *, auth: dict | None = None, **kwargs: Any) -> Socket:
         if auth is None and user is not None:
             auth = {"token": tokens_for(user.user if hasattr(user, "user") else user)[0]}
-        client = socketio.test_client(app, namespace=NS, auth=auth, **kwargs)
+        client = RefusalRecordingClient(app, socketio, namespace=NS, auth=auth, **kwargs)
         socket = Socket(client)
         sockets.append(socket)
         return socket

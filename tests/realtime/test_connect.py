@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from app.extensions import db
-from app.models import Message, RevokedToken, User
+from app.models import RevokedToken, User
 from tests.support.fixtures import register
 
 
@@ -60,15 +60,22 @@ def test_connecting_with_login_and_password_records_last_seen(app, ada, connect)
 
 
 def test_wrong_password_is_refused(ada, connect):
-    assert not connect(auth={"login": "ada", "password": "Wrong0pass"}).connected
+    refusal = connect(auth={"login": "ada", "password": "Wrong0pass"}).refusal
+    assert refusal == {"error": "unauthorized", "message": "The login or password is wrong."}
 
 
 def test_no_credentials_are_refused(connect):
-    assert not connect(auth={}).connected
+    assert connect(auth={}).refusal == {
+        "error": "unauthorized",
+        "message": "Authentication is required: pass auth.token.",
+    }
 
 
 def test_refresh_token_is_refused(ada, connect, tokens_for):
-    assert not connect(auth={"token": tokens_for(ada.user)[1]}).connected
+    assert connect(auth={"token": tokens_for(ada.user)[1]}).refusal == {
+        "error": "unauthorized",
+        "message": "An access token is required.",
+    }
 
 
 def test_revoked_token_is_refused(app, ada, connect, tokens_for):
@@ -79,7 +86,10 @@ def test_revoked_token_is_refused(app, ada, connect, tokens_for):
     with app.app_context():
         db.session.add(RevokedToken(jti=jti, expires_at=datetime(2100, 1, 1, tzinfo=UTC)))
         db.session.commit()
-    assert not connect(auth={"token": token}).connected
+    assert connect(auth={"token": token}).refusal == {
+        "error": "unauthorized",
+        "message": "The token has been revoked.",
+    }
 
 
 def test_first_match_wins(ada, connect, tokens_for):
@@ -87,7 +97,8 @@ def test_first_match_wins(ada, connect, tokens_for):
     socket = connect(
         auth={"token": "junk"}, headers={"Authorization": f"Bearer {tokens_for(ada.user)[0]}"}
     )
-    assert not socket.connected
+    assert socket.refusal["error"] == "unauthorized"
+    assert socket.refusal["message"].startswith("The token is invalid:")
 
 
 def test_socket_is_subscribed_to_its_rooms(ada, bob, connect):
@@ -114,13 +125,9 @@ def test_catch_up_sends_missed_messages_after_session(ada, bob, connect):
     ]
 
 
-def test_catch_up_stops_at_500(app, ada, connect):
-    room = ada.create_room("general")
-    with app.app_context():
-        db.session.add_all(
-            Message(room_id=room["id"], sender_id=ada.user.id, content=str(i)) for i in range(501)
-        )
-        db.session.commit()
+def test_catch_up_stops_at_500(ada, connect, make_room, make_messages):
+    room = {"id": make_room(ada.user)}
+    make_messages(room["id"], ada.user, 501)
     socket = connect(auth={"token": ada.headers["Authorization"][7:], "since": 0})
     session = socket.events("session")[0]
     assert session["catch_up"] == {"count": 500, "has_more": True}

@@ -1,8 +1,10 @@
 """The Redis manager's control operations and self-pings, on a real redis-server."""
 
 import time
+import uuid
 
 import pytest
+import redis
 import socketio
 
 from app.realtime.message_queue import ParleyRedisManager
@@ -12,14 +14,13 @@ from app.realtime.message_queue import ParleyRedisManager
 def managers(redis_server):
     applied = {"a": [], "b": []}
     made = {}
+    channel = f"test-queue-{uuid.uuid4().hex}"  # listeners of earlier tests stay subscribed
     for name in ("a", "b"):
-        manager = ParleyRedisManager(
-            redis_server.url, channel="test-queue", apply=applied[name].append
-        )
+        manager = ParleyRedisManager(redis_server.url, channel=channel, apply=applied[name].append)
         socketio.Server(client_manager=manager, async_mode="threading")
         manager.initialize()
         made[name] = manager
-    time.sleep(0.3)  # let both listeners subscribe
+    assert_subscribed(redis_server, channel, 2)
     return made, applied
 
 
@@ -32,13 +33,27 @@ def wait_until(predicate, timeout=5.0):
     return False
 
 
+def assert_subscribed(redis_server, channel, listeners):
+    """Wait until that many listeners are subscribed to the channel."""
+    client = redis.Redis.from_url(redis_server.url)
+    assert wait_until(lambda: client.pubsub_numsub(channel)[0][1] == listeners)
+
+
+def assert_caught_up(manager):
+    """Wait until the manager's listener has handled everything published so far:
+    the channel is ordered, so hearing its own ping back means that."""
+    manager.last_pong = None
+    manager.ping()
+    assert wait_until(lambda: manager.listening(max_age=5))
+
+
 def test_control_operations_apply_here_and_on_every_other_process(managers):
     made, applied = managers
     op = {"op": "disconnect", "channel": "user:7"}
     made["a"].publish_control(op)
     assert applied["a"] == [op]
     assert wait_until(lambda: applied["b"] == [op])
-    time.sleep(0.2)
+    assert_caught_up(made["a"])
     assert applied["a"] == [op]  # not applied twice on the sender
 
 
@@ -95,12 +110,13 @@ class RecordingManager(ParleyRedisManager):
 @pytest.fixture
 def recording(redis_server):
     made = []
+    channel = f"test-order-{uuid.uuid4().hex}"
     for _ in range(2):
-        manager = RecordingManager(redis_server.url, channel="test-order", apply=lambda op: None)
+        manager = RecordingManager(redis_server.url, channel=channel, apply=lambda op: None)
         socketio.Server(client_manager=manager, async_mode="threading")
         manager.initialize()
         made.append(manager)
-    time.sleep(0.3)  # let both listeners subscribe
+    assert_subscribed(redis_server, channel, 2)
     return made
 
 
@@ -117,5 +133,5 @@ def test_a_broadcast_reaches_its_own_process_once(recording):
     a, b = recording
     a.emit("message", "hello", namespace="/chat", room="room:1")
     assert wait_until(lambda: a.delivered == ["hello"] and b.delivered == ["hello"])
-    time.sleep(0.2)
+    assert_caught_up(a)
     assert a.delivered == ["hello"]

@@ -13,7 +13,14 @@ from flask.testing import FlaskClient
 from app.auth.tokens import issue_tokens
 from app.extensions import db
 from app.models import User
-from tests.support.factories import DEFAULT_PASSWORD, UserFactory, password_hash
+from tests.support.factories import (
+    DEFAULT_PASSWORD,
+    MembershipFactory,
+    MessageFactory,
+    RoomFactory,
+    UserFactory,
+    password_hash,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,36 @@ def make_user(app: Flask) -> MakeUser:
         with app.app_context():
             user = UserFactory(password_hash=password_hash(password), **fields)
             return UserInfo(user.id, user.username, user.email, password, user.role)
+
+    return make
+
+
+@pytest.fixture
+def make_room(app: Flask) -> Callable[..., int]:
+    """A room stored directly, with the given users as members (the first its owner)."""
+
+    def make(*members: UserInfo, **fields: Any) -> int:
+        with app.app_context():
+            room = RoomFactory(created_by=members[0].id if members else None, **fields)
+            for n, member in enumerate(members):
+                MembershipFactory(
+                    room_id=room.id, user_id=member.id, role="owner" if n == 0 else "member"
+                )
+            return room.id
+
+    return make
+
+
+@pytest.fixture
+def make_messages(app: Flask) -> Callable[..., list[int]]:
+    """n messages stored directly (no broadcast); returns their ids, oldest first."""
+
+    def make(room_id: int, sender: UserInfo, n: int = 1, **fields: Any) -> list[int]:
+        with app.app_context():
+            messages = MessageFactory.create_batch(
+                n, room_id=room_id, sender_id=sender.id, **fields
+            )
+            return [m.id for m in messages]
 
     return make
 
