@@ -52,6 +52,8 @@ def run_blocking(fn: Callable[..., T], *args: object) -> T:
         return tpool.execute(_at_low_priority, fn, *args)
 
 
+# The two below belong to the process, not to an app: eventlet's tpool is
+# one pool of native threads per process, whichever app hands it work.
 # At most this many blocking calls run at once; the rest wait their turn in
 # the event loop. More would only share the same spare cores, and every
 # runnable worker thread takes a share of the event loop's core too.

@@ -29,6 +29,8 @@ class ProcessState:
     sends: RoomSends = field(default_factory=RoomSends)
     # Set once SIGTERM has begun a drain: health then reports it.
     draining: threading.Event = field(default_factory=threading.Event)
+    # Set when the server stops: the background loops end.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @staticmethod
     def of(app: Flask) -> ProcessState:

@@ -4,7 +4,6 @@ reaping of dead processes, and pings through the message queue."""
 from __future__ import annotations
 
 import logging
-import threading
 
 from flask import Flask
 from redis import RedisError
@@ -17,12 +16,10 @@ from app.realtime.presence import RedisPresence
 from app.state import ProcessState
 
 log = logging.getLogger(__name__)
-_stopping = threading.Event()
 
 
 def start(app: Flask) -> None:
     """Begin before accepting connections, so this process is known alive."""
-    _stopping.clear()
     server = socketio.server
     if not server.manager_initialized:
         # python-socketio starts the queue listener on the first connection;
@@ -39,7 +36,7 @@ def start(app: Flask) -> None:
 
 
 def stop(app: Flask) -> None:
-    _stopping.set()
+    ProcessState.of(app).stopping.set()
     backend = ProcessState.of(app).presence
     if isinstance(backend, RedisPresence):
         try:
@@ -50,7 +47,7 @@ def stop(app: Flask) -> None:
 
 def _presence_loop(app: Flask, backend: RedisPresence) -> None:
     interval = app.config["PRESENCE_HEARTBEAT_SECONDS"]
-    while not _stopping.is_set():
+    while not ProcessState.of(app).stopping.is_set():
         socketio.sleep(interval)
         try:
             backend.heartbeat()
@@ -66,6 +63,6 @@ def _presence_loop(app: Flask, backend: RedisPresence) -> None:
 
 def _ping_loop(app: Flask, manager: ParleyRedisManager) -> None:
     interval = app.config["QUEUE_PING_SECONDS"]
-    while not _stopping.is_set():
+    while not ProcessState.of(app).stopping.is_set():
         socketio.sleep(interval)
         manager.ping()

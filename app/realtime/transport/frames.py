@@ -118,9 +118,9 @@ class FrameParser:
         fragments = self._fragments
         assert fragments is not None
         fragments.append(payload)
+        if len(fragments) > 1 and sum(map(len, fragments)) > self.max_length:
+            raise ProtocolError(1009, "Incoming message is above the length limit.")
         if not final:
-            if sum(map(len, fragments)) > self.max_length:
-                raise ProtocolError(1009, "Incoming message is above the length limit.")
             return None
         data = payload if len(fragments) == 1 else b"".join(fragments)
         self._fragments = None
