@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -146,11 +148,14 @@ def profiler(pid: int, path: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def bench_parley(args: argparse.Namespace) -> list[dict]:
+def bench_parley(
+    args: argparse.Namespace, settings: dict[str, str] | None = None, root: Path = ROOT
+) -> list[dict]:
     with parley_on_postgres(
         lambda web: pinned(SERVER_CPU, ["bash", "-c", f"exec {web}"]),
         bcrypt_rounds=args.bcrypt_rounds,
-        settings=dict(setting.split("=", 1) for setting in args.set),
+        settings={**dict(setting.split("=", 1) for setting in args.set), **(settings or {})},
+        root=root,
     ) as (server, url):
         receivers, senders, room_id = make_users(url, args.receivers)
         spy = profiler(server.pid, args.profile) if args.profile else None
@@ -175,8 +180,25 @@ def bench_reference(command: list[str], args: argparse.Namespace) -> list[dict]:
         server.wait(30)
 
 
+@contextmanager
+def checkout(revision: str) -> Iterator[Path]:
+    """A throw-away worktree of this repository at `revision`."""
+    path = Path(tempfile.mkdtemp(prefix="parley-baseline-"))
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(path), revision], cwd=ROOT, check=True
+    )
+    try:
+        yield path
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=False)
+
+
 SERVERS = {
     "parley": ("parley", bench_parley),
+    "parley-stock": (
+        "parley (stock)",
+        lambda args: bench_parley(args, {"REALTIME_TRANSPORT": "stock"}),
+    ),
     "flask": (
         "flask-socketio (ref)",
         lambda args: bench_reference(
@@ -192,7 +214,7 @@ SERVERS = {
 
 def print_table(results: dict[str, list[dict]]) -> None:
     header = (
-        f"{'server':<22}{'rate':>6}{'deliv/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'lost':>7}"
+        f"{'server':<24}{'rate':>6}{'deliv/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'lost':>7}"
         f"{'us/deliv':>10}{'gen cpu s':>10}"
     )
     print(header)
@@ -202,30 +224,19 @@ def print_table(results: dict[str, list[dict]]) -> None:
             p50 = step["p50_ms"] or 0
             p99 = step["p99_ms"] or 0
             print(
-                f"{name:<22}{step['rate']:>6}{step['deliveries_per_s']:>10.0f}{p50:>9.1f}{p99:>9.1f}"
+                f"{name:<24}{step['rate']:>6}{step['deliveries_per_s']:>10.0f}{p50:>9.1f}{p99:>9.1f}"
                 f"{step['lost']:>7}{step['server_cpu_us_per_delivery'] or 0:>10.2f}"
                 f"{step['loadgen_cpu_s']:>10.1f}"
             )
     print()
-    names = list(results)
-    if "parley" in results and "flask-socketio (ref)" in results:
-        for parley, reference in zip(
-            results["parley"], results["flask-socketio (ref)"], strict=True
-        ):
+    parleys = [name for name in results if name.startswith("parley")]
+    references = [n for n in results if n != "parley" and (n.endswith("(ref)") or n in parleys)]
+    for reference in references:
+        for parley, other in zip(results.get("parley", []), results[reference], strict=True):
             ratio = (parley["server_cpu_us_per_delivery"] or 0) / (
-                reference["server_cpu_us_per_delivery"] or 1
+                other["server_cpu_us_per_delivery"] or 1
             )
-            print(
-                f"rate {parley['rate']:>4}: Parley CPU per delivery = {ratio:.2f} x Flask-SocketIO"
-            )
-    if "node socket.io (ref)" in names and "parley" in names:
-        for parley, node in zip(results["parley"], results["node socket.io (ref)"], strict=True):
-            ratio = (parley["server_cpu_us_per_delivery"] or 0) / (
-                node["server_cpu_us_per_delivery"] or 1
-            )
-            print(
-                f"rate {parley['rate']:>4}: Parley CPU per delivery = {ratio:.2f} x Node socket.io"
-            )
+            print(f"rate {parley['rate']:>4}: Parley CPU per delivery = {ratio:.2f} x {reference}")
 
 
 def print_logins(results: dict[str, list[dict]]) -> None:
@@ -330,6 +341,11 @@ def main() -> None:
         default=list(SERVERS),
         help=f"which of {','.join(SERVERS)} to run (default: all)",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="REVISION",
+        help="also run Parley as it was at this git revision (a worktree), first",
+    )
     parser.add_argument("--receivers", type=int, default=200)
     parser.add_argument(
         "--logins",
@@ -378,6 +394,9 @@ def main() -> None:
     args = parser.parse_args()
 
     results = {}
+    if args.baseline:
+        with checkout(args.baseline) as root:
+            results[f"parley @{args.baseline}"] = bench_parley(args, root=root)
     for key in args.servers:
         name, run = SERVERS[key]
         results[name] = run(args)

@@ -23,11 +23,13 @@ def parley_on_postgres(
     command: Callable[[str], list[str]],
     bcrypt_rounds: int = 4,
     settings: dict[str, str] | None = None,
+    root: Path = ROOT,
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Migrate a fresh PostgreSQL, start Parley with `command(web_line)`, yield it and its URL.
 
     Limits are off and bcrypt is cheap unless asked otherwise: the benchmarks
-    measure the chat path.
+    measure the chat path. `root`: the checkout whose web line runs (another
+    revision's, to compare), with this checkout's virtualenv.
     """
     postgres = PostgresServer()
     server = None
@@ -44,7 +46,7 @@ def parley_on_postgres(
         )
         run_release(env)
         web = procfile_command("web").replace("--host 0.0.0.0", "--host 127.0.0.1")
-        server = subprocess.Popen(command(web), cwd=ROOT, env=env)
+        server = subprocess.Popen(command(web), cwd=root, env=env)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
