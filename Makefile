@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-sqlite test-postgresql lint format clean
+.PHONY: run test test-sqlite test-postgresql test-stock lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +24,20 @@ run: $(STAMP) $(NODE_STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" flask db upgrade
 	PATH="$(CURDIR)/$(BIN):$$PATH" python wsgi.py
 
-## test: lint, then the whole suite on SQLite and on a throw-away PostgreSQL
-test: lint test-sqlite test-postgresql
+## test: lint, then the whole suite on SQLite and on a throw-away PostgreSQL,
+## then the end-to-end, JavaScript-client and browser tests on the stock transport
+test: lint test-sqlite test-postgresql test-stock
 
 test-sqlite: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest --db=sqlite
 
 test-postgresql: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest --db=postgresql
+
+# REALTIME_TRANSPORT=stock: the libraries' own code paths (docs/deploy.md).
+test-stock: $(STAMP) $(NODE_STAMP)
+	$(BIN)/pytest --db=sqlite --transport=stock tests/e2e tests/browser
+	$(BIN)/pytest --db=postgresql --transport=stock tests/e2e tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
