@@ -82,14 +82,22 @@ _RECORD_SEEN = DriverStatement(
 )
 
 
-def record_seen(user_id: int) -> datetime:
+def record_seen(user_id: int, *, on_driver: bool = False) -> datetime:
     """Record that the user was here now: the one writer of `last_seen_at` once
     the account exists (sign-in, token refresh, socket connect and disconnect).
 
-    One autocommit statement, outside the session's transaction.
+    In the session's transaction, committed; `on_driver`, as one autocommit
+    statement on a connection of its own, for a caller that holds none (a
+    sign-in: a caller holding one would wait for a second, and a burst of
+    them can take the whole pool).
     """
     now = utcnow()
-    _RECORD_SEEN.execute(db.engine, {"account": user_id, "now": now})
+    params = {"account": user_id, "now": now}
+    if on_driver:
+        _RECORD_SEEN.execute(db.engine, params)
+    else:
+        db.session.execute(_RECORD_SEEN.statement, params)
+        db.session.commit()
     return now
 
 
@@ -106,7 +114,7 @@ def authenticate(login: str, password: str) -> User:
         raise ApiError("invalid_credentials")
     if not row["active"]:
         raise ApiError("account_disabled")
-    now = record_seen(row["id"])
+    now = record_seen(row["id"], on_driver=True)
     return User(**{**row, "last_seen_at": now, "updated_at": now})
 
 

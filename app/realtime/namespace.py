@@ -184,7 +184,8 @@ class ChatNamespace(Namespace):
             channels.emit("message", render_message(message), to=sid, local=True)
         if identity.jti:  # a sign-in with login and password has recorded it
             record_seen(user.id)
-        db.session.commit()
+        else:
+            db.session.commit()
         SOCKET_CONNECTIONS.inc()
         if process_state().presence.connect(user.id, sid):
             events.presence(user, "online")

@@ -1,5 +1,7 @@
 from datetime import UTC, datetime
 
+import pytest
+
 from app.extensions import db
 from app.models import RevokedToken, User
 from tests.support.fixtures import register
@@ -185,3 +187,13 @@ def test_connection_count_metric(client, ada, connect):
     assert gauge() == before + 1
     socket.disconnect()
     assert gauge() == before
+
+
+@pytest.mark.config(
+    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 2}
+)
+def test_a_connect_needs_one_pooled_connection(ada, connect):
+    # A connect that took a second connection while its session held one would
+    # wait for itself here; under a burst of connects it empties the pool.
+    assert connect(ada).connected
+    assert connect(auth={"login": "ada", "password": ada.user.password}).connected
