@@ -1,14 +1,14 @@
 """Per-process state belongs to the app that create_app built, not to modules."""
 
+import config
 from app import create_app
 from app.auth.credentials import Credentials
 from app.state import ProcessState
-from config import TestingConfig
 
 
 def test_each_app_has_its_own_process_state(database_url):
     first, second = (
-        create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=database_url)) for _ in range(2)
+        create_app(config.TestingConfig(SQLALCHEMY_DATABASE_URI=database_url)) for _ in range(2)
     )
     one, other = ProcessState.of(first), ProcessState.of(second)
     one.sockets.add("sid-1", Credentials(1, "jti", 0))
