@@ -166,6 +166,7 @@ class Config:
         self.OPENAPI_VERSION = "3.0.3"
         self.OPENAPI_URL_PREFIX = "/api"
         self.OPENAPI_JSON_PATH = "openapi.json"
+        self.API_SPEC_OPTIONS = {"security": [{"bearer": []}, {"cookie": []}]}
 
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -76,10 +76,12 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import api
     from app.messages.routes import bp as messages_bp
     from app.ops.routes import bp as ops_bp
+    from app.rest import register_converters
     from app.rooms.routes import bp as rooms_bp
     from app.users.routes import bp as users_bp
     from app.web.routes import bp as web_bp
 
+    register_converters(app, api)
     for bp in (auth_bp, users_bp, rooms_bp, messages_bp, conversations_bp, ops_bp):
         api.register_blueprint(bp)
     app.register_blueprint(web_bp)

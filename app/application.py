@@ -31,6 +31,14 @@ class NoSessions(SessionInterface):
 class Parley(Flask):
     session_interface = NoSessions()
 
+    def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        # A chunked body has no Content-Length, and Werkzeug then reads it
+        # as empty unless the server says the input ends by itself. eventlet's
+        # does (it decodes the chunks and stops at the last), but says nothing.
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            environ["wsgi.input_terminated"] = True
+        return super().wsgi_app(environ, start_response)
+
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         if request is not None and request.environ.get("PATH_INFO", "").startswith(SOCKETIO_PATH):
             return None

@@ -134,7 +134,9 @@ def from_http_exception(exc: HTTPException) -> ApiError:
     if code == "rate_limited":
         return ApiError("rate_limited", headers={"Retry-After": str(retry_after_seconds())})
     message = None if status >= 500 else _exception_message(exc, code)
-    return ApiError(code, message)
+    # A 405 names the methods the resource has (RFC 9110 section 15.5.6).
+    allow = {k: v for k, v in exc.get_headers() if k == "Allow"}
+    return ApiError(code, message, headers=allow)
 
 
 def _exception_message(exc: HTTPException, code: str) -> str | None:

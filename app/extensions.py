@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import flask_smorest
 from flask import current_app
 from flask_jwt_extended import JWTManager
@@ -12,6 +14,8 @@ from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.schemas import ErrorSchema
 
 # Named constraints keep Alembic migrations deterministic on every backend.
 NAMING_CONVENTION = {
@@ -28,10 +32,31 @@ class Base(DeclarativeBase):
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest, minus its own error rendering: app.errors renders every error."""
+    """flask-smorest, minus its own error rendering: app.errors renders every error,
+    in the contract's shape, which the document describes."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self) -> None:
         return None
+
+    def init_app(self, app: Any, *args: Any, **kwargs: Any) -> None:
+        super().init_app(app, *args, **kwargs)
+        for name, scheme in SECURITY_SCHEMES.items():
+            self.spec.components.security_scheme(name, scheme)
+
+
+# Every route needs an access token, in the header or the cookie (with
+# X-CSRF-TOKEN on writes), unless its operation says `security: []`.
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+    "cookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "access_token_cookie",
+        "description": "with the csrf_access_token cookie's value in X-CSRF-TOKEN on writes",
+    },
+}
 
 
 db = SQLAlchemy(model_class=Base)

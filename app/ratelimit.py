@@ -9,15 +9,26 @@ from flask import request
 from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
 from flask_limiter.util import get_remote_address
 
+from app.auth.services import account_id_for
+from app.models.types import folded
+
 
 def login_name_key() -> str:
-    """The login name a sign-in or sign-up is for, case-folded."""
-    body = request.get_json(silent=True)
+    """The account a sign-in or sign-up is for, whichever of its names is used;
+    a name no account has is a budget of its own, case-folded."""
+    from app.errors import ApiError
+    from app.rest import json_object_body
+
+    try:
+        body = json_object_body(request)
+    except ApiError:
+        body = None  # the request is refused with that error once it is parsed
     if isinstance(body, dict):
         for field in ("login", "username", "email"):
             value = body.get(field)
             if isinstance(value, str) and value.strip():
-                return value.strip().lower()
+                account = account_id_for(value)
+                return f"account:{account}" if account is not None else folded(value.strip())
     return f"ip:{get_remote_address()}"
 
 

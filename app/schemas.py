@@ -10,6 +10,54 @@ from marshmallow import fields, validate
 
 ISO_MILLIS = "%Y-%m-%dT%H:%M:%S"
 
+# The largest id a row can have: users and rooms have 32-bit keys on
+# PostgreSQL, messages 64-bit. A larger id names no row (404 in a path, 422
+# in a parameter) rather than reaching the database.
+MAX_ID = 2**31 - 1
+MAX_MESSAGE_ID = 2**63 - 1
+ROW_ID = validate.Range(min=1, max=MAX_ID)
+MESSAGE_ID = validate.Range(min=1, max=MAX_MESSAGE_ID)
+MESSAGE_CURSOR = validate.Range(min=0, max=MAX_MESSAGE_ID)
+
+
+def is_row_id(value: int, maximum: int = MAX_ID) -> bool:
+    """Whether a row can have this id; one that cannot is looked up nowhere."""
+    return 1 <= value <= maximum
+
+
+UNSTORABLE_TEXT = "must be Unicode text without NUL characters or lone surrogates"
+
+
+def is_storable(text: str) -> bool:
+    """Text both databases can store: no NUL (PostgreSQL refuses it) and no
+    lone surrogate (not Unicode; no encoder takes it)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unstorable_fields(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The top-level fields of `data` holding a string, at any depth, that `is_storable` refuses."""
+    bad: dict[str, list[str]] = {}
+    for key, value in data.items():
+        todo = [value]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, str):
+                if not is_storable(item):
+                    bad[str(key) if is_storable(str(key)) else "_body"] = [UNSTORABLE_TEXT]
+                    break
+            elif isinstance(item, dict):
+                todo.extend(item.values())
+                todo.extend(item.keys())
+            elif isinstance(item, list):
+                todo.extend(item)
+    return bad
+
 
 def format_timestamp(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with milliseconds and `Z`, as the contract requires."""
@@ -108,9 +156,21 @@ class BaseSchema(ma.Schema):
         unknown = ma.EXCLUDE
 
 
+class ErrorSchema(ma.Schema):
+    """The contract's error, for REST and acks alike (OpenAPI's error responses)."""
+
+    error = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    fields = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "on validation_error, and on conflict to name the field"},
+    )
+
+
 class PageArgs(BaseSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
-    cursor = fields.Integer(validate=validate.Range(min=1))
+    cursor = fields.Integer(validate=ROW_ID)
 
 
 def page_schema(name: str, item_schema: type[ma.Schema]) -> type[ma.Schema]:

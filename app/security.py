@@ -6,6 +6,9 @@ from flask import Flask, Response, redirect, request
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# An API response is data, never a document: nothing in it may load or frame.
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -45,6 +48,8 @@ def init_app(app: Flask) -> None:
     def add_security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.path == "/api" or request.path.startswith("/api/"):
+            response.headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

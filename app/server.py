@@ -61,7 +61,7 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
         log.info("SIGTERM: draining")
         ProcessState.of(app).draining.set()
         eventlet.spawn_after(DRAIN_DEADLINE_S, _give_up)
-        socketio.server.eio.disconnect()
+        close_sessions(socketio.server.eio)
         eventlet.hubs.get_hub().schedule_call_global(0, stop_accepting)
 
     def on_sigterm(_signum: int, _frame: Any) -> None:
@@ -83,6 +83,19 @@ def _server_options(app: Flask) -> dict[str, Any]:
     if app.config["REALTIME_TRANSPORT"] == transport.OUTBOX:
         return transport.wsgi_server_options(app.config["MAX_CONNECTIONS"])
     return {"custom_pool": eventlet.GreenPool(app.config["MAX_CONNECTIONS"])}
+
+
+def close_sessions(engineio_server: Any) -> None:
+    """Close every Engine.IO session, without waiting for its client to take the close.
+
+    Engine.IO's own `disconnect()` waits, per long-polling session, until the
+    client's next poll has collected the close packet: up to a ping interval
+    for each one that is between polls. A client that polls after this finds
+    its session gone and reconnects, through the router, to another process.
+    """
+    for session in list(engineio_server.sockets.values()):
+        session.close(wait=False, reason=engineio_server.reason.SERVER_DISCONNECT)
+    engineio_server.sockets = {}
 
 
 def _wake_hub_on_signals() -> None:

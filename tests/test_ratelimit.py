@@ -71,3 +71,19 @@ def test_health_and_metrics_are_not_limited(client):
 @pytest.mark.config(RATELIMIT_ENABLED=False)
 def test_limits_can_be_switched_off(client):
     assert all(login(client).status_code == 401 for _ in range(12))
+
+
+@pytest.mark.config(**LIMITED)
+def test_an_accounts_names_share_one_login_budget(client, user):
+    names = ["ada", "ada@example.com", "ADA", "Ada@Example.com", "ada"]
+    for i, name in enumerate(names):
+        assert login(client, name=name, ip=f"10.0.0.{i}").status_code == 401
+    assert login(client, name="ada@example.com", ip="10.0.1.1").status_code == 429
+
+
+@pytest.mark.config(**LIMITED)
+def test_an_unknown_name_has_a_budget_of_its_own(client, user):
+    for i in range(5):
+        login(client, name="nobody", ip=f"10.0.0.{i}")
+    assert login(client, name="nobody", ip="10.0.1.1").status_code == 429
+    assert login(client, name="ada", ip="10.0.1.2").status_code == 401

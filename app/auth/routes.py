@@ -54,6 +54,7 @@ def auth_response(user: User, status: int) -> Response:
 
 
 @bp.route("/register", methods=["POST"])
+@bp.doc(security=[])
 @auth_limits
 @bp.arguments(RegisterArgs)
 @bp.response(201, AuthResponseSchema)
@@ -63,6 +64,7 @@ def register(data: dict[str, Any]) -> Response:
 
 
 @bp.route("/login", methods=["POST"])
+@bp.doc(security=[])
 @auth_limits
 @bp.arguments(LoginArgs)
 @bp.response(200, AuthResponseSchema)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.passwords import check_password, hash_password
@@ -14,7 +14,7 @@ from app.database import DriverStatement
 from app.errors import ApiError, conflict, validation_error
 from app.extensions import db
 from app.models import User
-from app.models.types import utcnow
+from app.models.types import folded, utcnow
 from app.realtime import channels
 
 
@@ -25,7 +25,7 @@ def find_clash(
     for field, value in (("username", username), ("email", email)):
         if value is None:
             continue
-        query = select(User.id).where(func.lower(getattr(User, field)) == value.lower())
+        query = select(User.id).where(getattr(User, f"{field}_key") == folded(value))
         if exclude_id is not None:
             query = query.where(User.id != exclude_id)
         if db.session.execute(query).first() is not None:
@@ -69,11 +69,18 @@ def register_user(data: dict[str, Any], role: str = "user") -> User:
 # six (BEGIN and ROLLBACK or COMMIT around each), and between them, while
 # bcrypt runs, the sign-in holds no pooled connection.
 _ACCOUNT_COLUMNS = User.__table__.columns.keys()
-_FIND_ACCOUNT = DriverStatement(
-    select(*User.__table__.columns).where(
-        or_(func.lower(User.username) == bindparam("login"), User.email == bindparam("login"))
-    )
-)
+# A login is a username or an e-mail, in any case.
+_MATCHES_LOGIN = or_(User.username_key == bindparam("login"), User.email_key == bindparam("login"))
+_FIND_ACCOUNT = DriverStatement(select(*User.__table__.columns).where(_MATCHES_LOGIN))
+_FIND_ACCOUNT_ID = DriverStatement(select(User.id).where(_MATCHES_LOGIN))
+
+
+def account_id_for(login: str) -> int | None:
+    """The id of the account a login names (username or e-mail), if there is one."""
+    found = _FIND_ACCOUNT_ID.first(db.engine, {"login": folded(login.strip())})
+    return found[0] if found is not None else None
+
+
 # Set explicitly: a driver statement compiles once, so `onupdate` would not run.
 _RECORD_SEEN = DriverStatement(
     update(User.__table__)
@@ -108,7 +115,7 @@ def authenticate(login: str, password: str) -> User:
     cannot be told apart by timing. The account comes back outside the
     session, as read at sign-in: it is for the response, not for changes.
     """
-    found = _FIND_ACCOUNT.first(db.engine, {"login": login.lower()})
+    found = _FIND_ACCOUNT.first(db.engine, {"login": folded(login)})
     row = dict(zip(_ACCOUNT_COLUMNS, found, strict=True)) if found is not None else None
     if not check_password(password, row["password_hash"] if row else None) or row is None:
         raise ApiError("invalid_credentials")

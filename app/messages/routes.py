@@ -22,7 +22,7 @@ from app.rest import Blueprint
 bp = Blueprint("messages", __name__, url_prefix="/api", description="Messages")
 
 
-@bp.route("/rooms/<int:room_id>/messages", methods=["GET"])
+@bp.route("/rooms/<id:room_id>/messages", methods=["GET"])
 @jwt_required()
 @bp.arguments(HistoryArgs, location="query")
 @bp.response(200, MessagePageSchema)
@@ -31,7 +31,7 @@ def history(args: dict[str, Any], room_id: int) -> services.History:
     return services.history(current_user, room_id, **args)
 
 
-@bp.route("/rooms/<int:room_id>/messages", methods=["POST"])
+@bp.route("/rooms/<id:room_id>/messages", methods=["POST"])
 @jwt_required()
 @bp.arguments(PostMessageArgs)
 @bp.response(201, MessageSchema)
@@ -47,7 +47,7 @@ def post_message(data: dict[str, Any], room_id: int) -> Response:
     return response
 
 
-@bp.route("/messages/<int:message_id>", methods=["PATCH"])
+@bp.route("/messages/<message_id:message_id>", methods=["PATCH"])
 @jwt_required()
 @bp.arguments(EditMessageArgs)
 @bp.response(200, MessageSchema)
@@ -56,7 +56,7 @@ def edit_message(data: dict[str, Any], message_id: int) -> Response:
     return jsonify(services.edit_message(current_user, message_id, data["content"]))
 
 
-@bp.route("/messages/<int:message_id>", methods=["DELETE"])
+@bp.route("/messages/<message_id:message_id>", methods=["DELETE"])
 @jwt_required()
 @bp.response(204)
 def delete_message(message_id: int) -> Response:
@@ -65,7 +65,7 @@ def delete_message(message_id: int) -> Response:
     return Response(status=204)
 
 
-@bp.route("/rooms/<int:room_id>/read", methods=["POST"])
+@bp.route("/rooms/<id:room_id>/read", methods=["POST"])
 @jwt_required()
 @bp.arguments(MarkReadArgs)
 @bp.response(204)

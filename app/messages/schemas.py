@@ -6,7 +6,14 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from app.schemas import BaseSchema, StrictInteger, Timestamp, Trimmed
+from app.schemas import (
+    MESSAGE_CURSOR,
+    MESSAGE_ID,
+    BaseSchema,
+    StrictInteger,
+    Timestamp,
+    Trimmed,
+)
 from app.users.schemas import UserSummarySchema
 
 MAX_CONTENT = 4000
@@ -45,8 +52,8 @@ class EditMessageArgs(BaseSchema):
 
 
 class HistoryArgs(BaseSchema):
-    before = fields.Integer(validate=validate.Range(min=1))
-    after = fields.Integer(validate=validate.Range(min=0))
+    before = fields.Integer(validate=MESSAGE_ID)
+    after = fields.Integer(validate=MESSAGE_CURSOR)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
     @validates_schema
@@ -56,7 +63,7 @@ class HistoryArgs(BaseSchema):
 
 
 class MarkReadArgs(BaseSchema):
-    message_id = StrictInteger(required=True, validate=validate.Range(min=1))
+    message_id = StrictInteger(required=True, validate=MESSAGE_ID)
 
 
 class MessagePageSchema(BaseSchema):

@@ -19,6 +19,7 @@ from app.models.types import utcnow
 from app.realtime import events
 from app.rooms.access import can_see, get_membership, member_room, not_a_member, visible_room
 from app.rooms.views import unread_counts
+from app.schemas import MAX_MESSAGE_ID, is_row_id
 from app.state import process_state
 
 
@@ -87,6 +88,8 @@ def post_message(
     original and stores nothing: repeats are rare, so the send is tried first
     and the original looked up when the database refuses a second one.
     """
+    if not is_row_id(room_id):
+        raise not_found("room")
     with process_state().sends.send(room_id) as publish:
         created_at = utcnow()
         try:
@@ -125,7 +128,7 @@ def _refusal(sender: Credentials, room_id: int) -> ApiError:
 
 
 def _own_message(user: User, message_id: int) -> tuple[Message, Any]:
-    message = db.session.get(Message, message_id)
+    message = db.session.get(Message, message_id) if is_row_id(message_id, MAX_MESSAGE_ID) else None
     if message is None:
         raise not_found("message")
     room = db.session.get(Room, message.room_id)

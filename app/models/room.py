@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from app.extensions import db
-from app.models.types import MessageId, UTCDateTime, utcnow
+from app.models.types import MessageId, UTCDateTime, folded, utcnow
 
 ROOM_KINDS = ("public", "private", "direct")
 MEMBER_ROLES = ("owner", "admin", "member")
@@ -27,6 +27,8 @@ class Room(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     # NULL for direct rooms; the unique index below ignores NULLs.
     name: Mapped[str | None] = mapped_column(String(64))
+    # folded(name), kept by the validator below; NULL with the name.
+    name_key: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str] = mapped_column(String(500), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -36,7 +38,7 @@ class Room(db.Model):
     last_message_id: Mapped[int | None] = mapped_column(MessageId)
 
     __table_args__ = (
-        Index("uq_rooms_name_lower", func.lower(name), unique=True),
+        Index("uq_rooms_name_key", name_key, unique=True),
         CheckConstraint(f"kind IN {ROOM_KINDS!r}", name="kind"),
         CheckConstraint(
             "CASE WHEN kind = 'direct' THEN direct_key IS NOT NULL AND name IS NULL "
@@ -51,6 +53,11 @@ class Room(db.Model):
 
     def __repr__(self) -> str:
         return f"<Room {self.id} {self.kind} {self.name!r}>"
+
+    @validates("name")
+    def _keep_key(self, _name: str, value: str | None) -> str | None:
+        self.name_key = folded(value) if value is not None else None
+        return value
 
 
 class Membership(db.Model):

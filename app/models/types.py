@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,3 +45,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def folded(text: str) -> str:
+    """The key under which names are unique, ignoring case, in any script.
+
+    NFKC, then Unicode case folding: "Ärger", "ärger" and "ÄRGER" share a
+    key, and so do "Straße" and "STRASSE". Computed here, stored in a key
+    column with a unique index, so both databases enforce one rule (their
+    own lower() differ: SQLite folds ASCII only).
+    """
+    return unicodedata.normalize("NFKC", text).casefold()

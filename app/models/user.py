@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, folded, utcnow
 
 ROLES = ("user", "moderator", "admin")
 
@@ -19,6 +19,9 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(32))
     email: Mapped[str] = mapped_column(String(254))
+    # folded(username), folded(email): kept by the validator below.
+    username_key: Mapped[str] = mapped_column(Text)
+    email_key: Mapped[str] = mapped_column(Text)
     password_hash: Mapped[str] = mapped_column(String(72))
     display_name: Mapped[str] = mapped_column(String(64))
     bio: Mapped[str] = mapped_column(String(500), default="")
@@ -34,10 +37,15 @@ class User(db.Model):
     __table_args__ = (
         # Case-insensitive uniqueness lives in the database, so concurrent
         # registrations cannot both win.
-        Index("uq_users_username_lower", func.lower(username), unique=True),
-        Index("uq_users_email_lower", func.lower(email), unique=True),
+        Index("uq_users_username_key", username_key, unique=True),
+        Index("uq_users_email_key", email_key, unique=True),
         CheckConstraint(f"role IN {ROLES!r}", name="role"),
     )
+
+    @validates("username", "email")
+    def _keep_key(self, name: str, value: str) -> str:
+        setattr(self, f"{name}_key", folded(value))
+        return value
 
     @property
     def is_admin(self) -> bool:

@@ -28,6 +28,7 @@ def caller_is_admin() -> bool:
 
 
 @bp.route("/health", methods=["GET"])
+@bp.doc(security=[])
 @bp.response(200, HealthSchema)
 @bp.alt_response(503, schema=HealthSchema, description="A dependency is down")
 def health() -> Response:

@@ -8,7 +8,7 @@ import socketio
 from flask import Flask
 
 from app.extensions import socketio as flask_socketio
-from app.realtime import channels, transport
+from app.realtime import channels, strict_json, transport
 from app.realtime.message_queue import ParleyRedisManager
 from app.realtime.namespace import register_namespace
 from app.realtime.presence import make_presence
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         # A client's events run one after another in its reader, in the order
         # sent, instead of a new green thread each.
         async_handlers=False,
+        json=strict_json,
         **options,
     )
     if outbox and app.config["ASYNC_MODE"] == "eventlet":

@@ -35,6 +35,7 @@ from app.realtime.sockets import authenticate_socket
 from app.rooms import services as rooms
 from app.rooms.access import member_room
 from app.rooms.views import render_room, render_rooms
+from app.schemas import unstorable_fields
 from app.state import process_state
 from app.users.schemas import UserPrivateSchema, UserPublicSchema
 
@@ -83,6 +84,8 @@ def event(
                 if not isinstance(data, dict):
                     raise ApiError("validation_error", "The payload must be an object.")
                 try:
+                    if unstorable := unstorable_fields(data):
+                        raise ma.ValidationError(unstorable)
                     args = loader.load(data)
                 except ma.ValidationError as exc:
                     fields = (

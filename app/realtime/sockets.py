@@ -14,6 +14,7 @@ from app.auth.services import authenticate
 from app.auth.tokens import token_credentials
 from app.errors import ApiError
 from app.models import User
+from app.schemas import UNSTORABLE_TEXT, is_storable
 
 
 def _from_token(token: str) -> tuple[User, Credentials]:
@@ -45,6 +46,8 @@ def authenticate_socket(auth: Any, request: Request) -> tuple[User, Credentials]
         return _from_token(cookie)
     login, password = auth.get("login"), auth.get("password")
     if isinstance(login, str) and isinstance(password, str) and login:
+        if not (is_storable(login) and is_storable(password)):
+            raise ApiError("unauthorized", "auth.login and auth.password: " + UNSTORABLE_TEXT)
         try:
             user = authenticate(login.strip(), password)
         except ApiError as exc:

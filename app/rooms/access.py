@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from app.errors import ApiError, not_found
 from app.extensions import db
 from app.models import Membership, Room, User
+from app.schemas import is_row_id
 
 
 @dataclass
@@ -50,6 +51,8 @@ def can_see(user: User, room: Room, membership: Membership | None) -> bool:
 
 def visible_room(user: User, room_id: int, *, lock: bool = False) -> RoomAccess:
     """The room and the caller's membership, or 404 if the caller may not see it."""
+    if not is_row_id(room_id):
+        raise not_found("room")
     query = select(Room).where(Room.id == room_id)
     if lock:
         query = query.with_for_update()

@@ -57,7 +57,7 @@ def list_rooms(args: dict[str, Any]) -> Response:
     )
 
 
-@bp.route("/<int:room_id>", methods=["GET"])
+@bp.route("/<id:room_id>", methods=["GET"])
 @jwt_required()
 @bp.response(200, RoomSchema)
 def get_room(room_id: int) -> Response:
@@ -65,7 +65,7 @@ def get_room(room_id: int) -> Response:
     return room_response(services.get_room(current_user, room_id))
 
 
-@bp.route("/<int:room_id>", methods=["PATCH"])
+@bp.route("/<id:room_id>", methods=["PATCH"])
 @jwt_required()
 @bp.arguments(UpdateRoomArgs)
 @bp.response(200, RoomSchema)
@@ -74,7 +74,7 @@ def update_room(changes: dict[str, Any], room_id: int) -> Response:
     return room_response(services.update_room(current_user, room_id, changes))
 
 
-@bp.route("/<int:room_id>", methods=["DELETE"])
+@bp.route("/<id:room_id>", methods=["DELETE"])
 @jwt_required()
 @bp.response(204)
 def delete_room(room_id: int) -> Response:
@@ -83,7 +83,7 @@ def delete_room(room_id: int) -> Response:
     return Response(status=204)
 
 
-@bp.route("/<int:room_id>/join", methods=["POST"])
+@bp.route("/<id:room_id>/join", methods=["POST"])
 @jwt_required()
 @bp.response(200, RoomSchema)
 def join_room(room_id: int) -> Response:
@@ -92,7 +92,7 @@ def join_room(room_id: int) -> Response:
     return room_response(room)
 
 
-@bp.route("/<int:room_id>/leave", methods=["POST"])
+@bp.route("/<id:room_id>/leave", methods=["POST"])
 @jwt_required()
 @bp.response(204)
 def leave_room(room_id: int) -> Response:
@@ -101,7 +101,7 @@ def leave_room(room_id: int) -> Response:
     return Response(status=204)
 
 
-@bp.route("/<int:room_id>/members", methods=["GET"])
+@bp.route("/<id:room_id>/members", methods=["GET"])
 @jwt_required()
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, MemberPageSchema)
@@ -110,7 +110,7 @@ def list_members(args: dict[str, Any], room_id: int) -> dict[str, Any]:
     return services.list_members(current_user, room_id, args)
 
 
-@bp.route("/<int:room_id>/members", methods=["POST"])
+@bp.route("/<id:room_id>/members", methods=["POST"])
 @jwt_required()
 @bp.arguments(AddMemberArgs)
 @bp.response(201, MemberSchema)
@@ -119,7 +119,7 @@ def add_member(data: dict[str, Any], room_id: int) -> dict[str, Any]:
     return services.member_view(services.add_member(current_user, room_id, data["user_id"]))
 
 
-@bp.route("/<int:room_id>/members/<int:user_id>", methods=["PATCH"])
+@bp.route("/<id:room_id>/members/<id:user_id>", methods=["PATCH"])
 @jwt_required()
 @bp.arguments(MemberRoleArgs)
 @bp.response(200, MemberSchema)
@@ -129,7 +129,7 @@ def set_member_role(data: dict[str, Any], room_id: int, user_id: int) -> dict[st
     return services.member_view(membership)
 
 
-@bp.route("/<int:room_id>/members/<int:user_id>", methods=["DELETE"])
+@bp.route("/<id:room_id>/members/<id:user_id>", methods=["DELETE"])
 @jwt_required()
 @bp.response(204)
 def remove_member(room_id: int, user_id: int) -> Response:

@@ -6,7 +6,15 @@ from marshmallow import fields, validate
 
 from app.messages.schemas import MessageSchema
 from app.models import MEMBER_ROLES
-from app.schemas import BaseSchema, PageArgs, StrictInteger, Timestamp, Trimmed, page_schema
+from app.schemas import (
+    ROW_ID,
+    BaseSchema,
+    PageArgs,
+    StrictInteger,
+    Timestamp,
+    Trimmed,
+    page_schema,
+)
 from app.users.schemas import UserPublicSchema
 
 ROOM_NAME = validate.Length(min=1, max=64)
@@ -56,7 +64,7 @@ class MemberSchema(BaseSchema):
 
 
 class AddMemberArgs(BaseSchema):
-    user_id = StrictInteger(required=True, validate=validate.Range(min=1))
+    user_id = StrictInteger(required=True, validate=ROW_ID)
 
 
 class MemberRoleArgs(BaseSchema):

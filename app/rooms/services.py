@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import ApiError, conflict, not_found
 from app.extensions import db
 from app.models import Membership, Room, User
+from app.models.types import folded
 from app.pagination import Page, keyset_page, starts_with
 from app.realtime import events
 from app.rooms.access import RoomAccess, member_room, require_manager, visible_room
@@ -30,16 +31,19 @@ def rooms_of(user_id: int) -> list[Room]:
 
 
 def _name_taken(name: str, exclude_id: int | None = None) -> bool:
-    query = select(Room.id).where(func.lower(Room.name) == name.lower())
+    query = select(Room.id).where(Room.name_key == folded(name))
     if exclude_id is not None:
         query = query.where(Room.id != exclude_id)
     return db.session.execute(query).first() is not None
 
 
-def _commit_named(name: str | None) -> None:
-    """Commit; a lost race on the unique room name becomes a 409 naming it."""
+def _commit_named(name: str | None, *, flush_only: bool = False) -> None:
+    """Commit (or flush); a lost race on the unique room name becomes a 409 naming it."""
     try:
-        db.session.commit()
+        if flush_only:
+            db.session.flush()
+        else:
+            db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
         if name is not None:
@@ -54,7 +58,7 @@ def create_room(user: User, data: dict[str, Any]) -> Room:
         kind=data["kind"], name=data["name"], description=data["description"], created_by=user.id
     )
     db.session.add(room)
-    db.session.flush()
+    _commit_named(room.name, flush_only=True)
     db.session.add(Membership(room_id=room.id, user_id=user.id, role="owner"))
     _commit_named(room.name)
     events.room_added(room, [user.id])

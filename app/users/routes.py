@@ -79,7 +79,7 @@ def statistics() -> dict[str, Any]:
     return services.statistics()
 
 
-@bp.route("/<int:user_id>", methods=["GET"])
+@bp.route("/<id:user_id>", methods=["GET"])
 @jwt_required()
 @bp.response(200, UserPublicSchema)
 def get_user(user_id: int) -> Response:
@@ -87,7 +87,7 @@ def get_user(user_id: int) -> Response:
     return jsonify(dump_for(current_user, services.get_user(user_id)))
 
 
-@bp.route("/<int:user_id>", methods=["PATCH"])
+@bp.route("/<id:user_id>", methods=["PATCH"])
 @admin_required
 @bp.arguments(AdminUserUpdateArgs)
 @bp.response(200, UserPrivateSchema)
@@ -96,7 +96,7 @@ def update_user(changes: dict[str, Any], user_id: int) -> User:
     return services.admin_update_user(current_user, services.get_user(user_id), changes)
 
 
-@bp.route("/<int:user_id>", methods=["DELETE"])
+@bp.route("/<id:user_id>", methods=["DELETE"])
 @admin_required
 @bp.response(204)
 def delete_user(user_id: int) -> Response:

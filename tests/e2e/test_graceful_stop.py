@@ -91,3 +91,37 @@ def test_a_server_with_open_websockets_stops_at_once(start_server):
         for ws in sockets:
             ws.close()
     assert "Bad file descriptor" not in server.output()
+
+
+def open_polling_sessions(server, count: int) -> list[requests.Session]:
+    """Engine.IO long-polling sessions, handshaken, whose clients are between polls."""
+    sessions = []
+    for _ in range(count):
+        http = requests.Session()  # keeps its connection alive, as a browser does
+        opened = http.get(f"{server.base_url}/socket.io/?EIO=4&transport=polling", timeout=5)
+        assert opened.text.startswith("0{")
+        sessions.append(http)
+    return sessions
+
+
+@pytest.mark.parametrize("transports", [["polling"], ["websocket"], ["polling", "websocket"]])
+def test_sigterm_with_idle_sessions_exits_within_two_seconds(start_server, transports):
+    server = start_server()
+    ada = new_account(server.base_url)
+    clients = []
+    for transport in transports:
+        client = socketio.Client(reconnection=False)
+        client.connect(server.base_url, namespaces=[NS], auth={"token": ada.access_token},
+                       transports=[transport], wait_timeout=10)  # fmt: skip
+        clients.append(client)
+    idle = open_polling_sessions(server, 3)
+    try:
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(30) == 0
+        assert time.monotonic() - started < 2
+    finally:
+        for http in idle:
+            http.close()
+        for client in clients:
+            client.disconnect()

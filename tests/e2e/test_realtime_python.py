@@ -182,3 +182,20 @@ def test_concurrent_senders_messages_arrive_in_id_order(live_server, transport, 
         ids.append(message["id"])
     assert ids == sorted(ids)
     assert len(set(ids)) == 60
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "[" * 3000 + "]" * 3000])
+def test_a_packet_that_is_not_json_is_dropped_and_the_socket_stays(
+    live_server, transport, sockets, pair, value
+):
+    ada, _bob, room = pair
+    live = connect(live_server, transport, sockets, ada)
+    # A Socket.IO EVENT packet with an ack id, written by hand: Python's
+    # encoder would not write this.
+    live.client.eio.send(
+        f'2{NS},7["send_message",{{"room_id":{room["id"]},"content":"x","n":{value}}}]'
+    )
+    ack = live.call("send_message", {"room_id": room["id"], "content": "after"})
+    assert ack["ok"] is True
+    history = ada.get(f"/api/rooms/{room['id']}/messages").json()["messages"]
+    assert [m["content"] for m in history] == ["after"]

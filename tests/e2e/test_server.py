@@ -142,3 +142,28 @@ def test_an_idle_websocket_keeps_answering_pings(start_server):
         assert ws.recv().startswith("44/chat,")  # refused without a token, answered all the same
     finally:
         ws.close()
+
+
+def chunked_post(live_server, path: str, parts: list[bytes]) -> requests.Response:
+    """A POST whose body goes out with Transfer-Encoding: chunked (requests does
+    that for a generator), as streaming clients and some proxies send it."""
+    token = register(live_server.base_url)["access_token"]
+    return requests.post(
+        f"{live_server.base_url}{path}",
+        data=iter(parts),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+
+
+def test_a_chunked_body_is_read_whole(live_server):
+    name = f"chunked-{uuid.uuid4().hex[:8]}"
+    response = chunked_post(live_server, "/api/rooms", [b'{"name": ', f'"{name}"'.encode(), b"}"])
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == name
+
+
+def test_a_chunked_body_over_64_kib_is_too_large(live_server):
+    response = chunked_post(live_server, "/api/rooms", [b'{"name": "', b"x" * 70_000, b'"}'])
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload_too_large"

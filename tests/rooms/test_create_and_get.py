@@ -74,3 +74,28 @@ def test_room_timestamps_have_milliseconds(ada):
 
 def test_rooms_need_authentication(client):
     assert client.get("/api/rooms").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Ärger", "Ärger"), ("Ärger", "ärger"), ("ärger", "ÄRGER"), ("Straße", "STRASSE"),
+     ("Ωmega", "ωMEGA"), ("ﬁle", "FILE")],
+    ids=["same", "lower", "upper", "sharp-s", "greek", "ligature"],
+)  # fmt: skip
+def test_room_names_are_unique_ignoring_case_in_any_script(ada, bob, first, second):
+    assert ada.post("/api/rooms", {"name": first}).status_code == 201
+    response = bob.post("/api/rooms", {"name": second})
+    assert response.status_code == 409
+    assert response.get_json()["fields"] == {"name": ["A room with that name exists."]}
+
+
+def test_a_lost_race_for_a_room_name_is_the_named_conflict(ada, bob, monkeypatch):
+    from app.rooms import services
+
+    ada.post("/api/rooms", {"name": "Ärger"})
+    # As if the other request had committed between the check and the insert.
+    monkeypatch.setattr(services, "_name_taken", lambda name, exclude_id=None: False)
+    response = bob.post("/api/rooms", {"name": "ärger"})
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "conflict"
+    assert [r["name"] for r in bob.get("/api/rooms").get_json()["rooms"]] == ["Ärger"]
