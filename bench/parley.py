@@ -44,7 +44,7 @@ def parley_on_postgres(
             LOG_LEVEL="WARNING",
             **(settings or {}),
         )
-        run_release(env)
+        run_release(env, root)
         web = procfile_command("web").replace("--host 0.0.0.0", "--host 127.0.0.1")
         server = subprocess.Popen(command(web), cwd=root, env=env)
         url = f"http://127.0.0.1:{port}"

@@ -45,11 +45,11 @@ def server_environment(database_url: str, port: int, **extra: str) -> dict[str, 
     return env
 
 
-def run_release(env: dict[str, str]) -> None:
-    """The Procfile's release phase: apply migrations."""
+def run_release(env: dict[str, str], root: Path = ROOT) -> None:
+    """The Procfile's release phase: apply migrations (of the checkout at `root`)."""
     result = subprocess.run(
         ["bash", "-c", procfile_command("release")],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,
