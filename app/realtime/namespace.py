@@ -10,6 +10,7 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
+from sqlalchemy.exc import OperationalError
 
 from app.auth.credentials import Credentials, revoked, still_valid
 from app.auth.services import record_seen
@@ -103,6 +104,11 @@ def event(
                 if error.error == "unauthorized":
                     _disconnect_later(sid)
                 return error_ack(error)
+            except OperationalError as exc:
+                # As over REST: the database is down or unreachable; nothing was stored.
+                db.session.rollback()
+                log.error("socket event %s: database unavailable: %s", name, exc.orig)
+                return error_ack(ApiError("unavailable", "The database is unavailable."))
             except Exception:
                 db.session.rollback()
                 log.exception("socket event %s failed", name)

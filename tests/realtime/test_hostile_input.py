@@ -53,3 +53,18 @@ def test_unstorable_content_is_a_validation_error_and_stores_nothing(
 def test_a_login_no_database_can_store_is_refused_as_unauthorized(connect):
     refusal = connect(auth={"login": "\ud800", "password": "Passw0rd!"}).refusal
     assert refusal["error"] == "unauthorized"
+
+
+def test_a_send_while_the_database_is_down_acks_unavailable(ada, room, connect, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from app.messages import store
+
+    def database_down(*_args, **_kwargs):
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    socket = connect(ada)
+    monkeypatch.setattr(store, "store_message", database_down)
+    ack = socket.call("send_message", {"room_id": room["id"], "content": "hi"})
+    assert (ack["ok"], ack["error"]) == (False, "unavailable")
+    assert socket.connected
