@@ -25,9 +25,10 @@ def init_app(app: Flask) -> None:
     # an earlier app (tests build many) must not leak into this one.
     flask_socketio.server_options.pop("client_manager", None)
     flask_socketio.server_options.pop("serializer", None)
-    options: dict[str, Any] = {"client_manager": _manager(app, outbox)}
-    if outbox:
-        options["serializer"] = transport.packet_class()
+    options: dict[str, Any] = {
+        "client_manager": _manager(app, outbox),
+        "serializer": transport.packet_class() if outbox else strict_json.Packet,
+    }
     cors = app.config["CORS_ORIGINS"]
     flask_socketio.init_app(
         app,
@@ -39,7 +40,6 @@ def init_app(app: Flask) -> None:
         # A client's events run one after another in its reader, in the order
         # sent, instead of a new green thread each.
         async_handlers=False,
-        json=strict_json,
         **options,
     )
     if outbox and app.config["ASYNC_MODE"] == "eventlet":

@@ -226,6 +226,10 @@ class ChatNamespace(Namespace):
             db.session.rollback()
             log.exception("socket disconnect bookkeeping failed")
 
+    def on_invalid_packet(self, *_args: Any) -> dict[str, Any]:
+        """A packet whose data is not JSON (see strict_json)."""
+        return error_ack(ApiError("bad_request", "The packet's data is not JSON (RFC 8259)."))
+
     @event("join", RoomRef)
     def on_join(user: User, args: dict[str, Any]) -> dict[str, Any]:
         room, _new = rooms.join_room(user, args["room_id"])

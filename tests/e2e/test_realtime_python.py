@@ -185,7 +185,7 @@ def test_concurrent_senders_messages_arrive_in_id_order(live_server, transport, 
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "[" * 3000 + "]" * 3000])
-def test_a_packet_that_is_not_json_is_dropped_and_the_socket_stays(
+def test_a_packet_that_is_not_json_stores_nothing_and_the_socket_stays(
     live_server, transport, sockets, pair, value
 ):
     ada, _bob, room = pair

@@ -68,3 +68,13 @@ def test_a_send_while_the_database_is_down_acks_unavailable(ada, room, connect, 
     ack = socket.call("send_message", {"room_id": room["id"], "content": "hi"})
     assert (ack["ok"], ack["error"]) == (False, "unavailable")
     assert socket.connected
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_a_packet_that_is_not_json_is_answered_bad_request(ada, bob, room, connect, number):
+    socket = connect(ada)
+    # Python's encoder writes NaN and Infinity; JSON has neither.
+    ack = socket.call("send_message", {"room_id": room["id"], "content": "x", "n": number})
+    assert (ack["ok"], ack["error"]) == (False, "bad_request")
+    assert socket.connected
+    assert bob.get(f"/api/rooms/{room['id']}/messages").get_json()["messages"] == []

@@ -41,7 +41,9 @@ start-up checks both:
 Outside this package, and in both modes, `app.realtime.message_queue`
 subclasses python-socketio's `RedisManager` through `_publish`, `_listen`,
 `_handle_emit` and `host_id` (the queue's order and control operations are
-behaviour, not speed), and `app.realtime.background` sets
+behaviour, not speed), `app.realtime.strict_json.Packet` (python-socketio's
+Packet with strict JSON: its documented `serializer` extension point) is the
+packet class, and `app.realtime.background` sets
 `Server.manager_initialized`; `tests/realtime/test_transport.py` checks
 those names too.
 """

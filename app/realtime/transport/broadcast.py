@@ -23,6 +23,7 @@ import socketio
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
+from app.realtime import strict_json
 from app.realtime.transport.frames import Frame, text_frame
 
 
@@ -36,8 +37,8 @@ class DirectWriter(Protocol):
     def push(self, frame: Frame) -> None: ...
 
 
-class Packet(sio_packet.Packet):
-    """Socket.IO's packet, with the binary check every packet runs made cheap.
+class Packet(strict_json.Packet):
+    """Socket.IO's packet (strict JSON), with the binary check every packet runs made cheap.
 
     The stock check builds a list at every level of the payload and folds it
     with a lambda; this one answers the same by short-circuiting.

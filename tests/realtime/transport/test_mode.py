@@ -8,7 +8,7 @@ from socketio import packet as socketio_packet
 
 import config
 from app import create_app
-from app.realtime import transport
+from app.realtime import strict_json, transport
 from app.realtime.message_queue import ParleyRedisManager
 from app.realtime.transport import broadcast
 from app.server import _server_options
@@ -38,7 +38,9 @@ def test_outbox_mode_broadcasts_framed_with_its_own_packet(app):
 def test_stock_mode_runs_on_python_socketios_own_manager_and_packet(app):
     server = server_of(app)
     assert type(server.manager) is socketio.Manager
-    assert server.packet_class is socketio_packet.Packet
+    # Strict JSON is behaviour, in both modes; the packet is otherwise the library's.
+    assert server.packet_class.__bases__ == (socketio_packet.Packet,)
+    assert server.packet_class is strict_json.Packet
 
 
 @pytest.mark.config(REALTIME_TRANSPORT="stock")
